@@ -1,0 +1,27 @@
+# Shared settings for every Makefile of the tree.  Plain make syntax only:
+# it must work with GNU make (4.0 or later, for !=) and with bmake.
+
+CC ?= cc
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+EXAMPLESDIR ?= $(PREFIX)/share/examples/syslogd
+INSTALL ?= install
+
+PKG_CONFIG ?= pkg-config
+DEP_CFLAGS != $(PKG_CONFIG) --cflags libevent_core libevent_openssl openssl 2>/dev/null || true
+DEP_LIBS != $(PKG_CONFIG) --libs libevent_core libevent_openssl openssl 2>/dev/null || echo "-levent_core -levent_openssl -lssl -lcrypto"
+ATF_CFLAGS != $(PKG_CONFIG) --cflags atf-c 2>/dev/null || true
+ATF_LIBS != $(PKG_CONFIG) --libs atf-c 2>/dev/null || echo -latf-c
+
+# `make SANITIZE=1` builds with AddressSanitizer and UBSan.
+SANITIZE ?= 0
+SAN_FLAGS_0 =
+SAN_FLAGS_1 = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+SAN_FLAGS = $(SAN_FLAGS_$(SANITIZE))
+
+WARN = -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+STD = -std=c11 -D_DEFAULT_SOURCE -D_BSD_SOURCE -D_XOPEN_SOURCE=700 -D_GNU_SOURCE
+CFLAGS ?= -O2 -g
+ALL_CFLAGS = $(STD) $(WARN) $(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) $(DEP_CFLAGS)
+ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS)
