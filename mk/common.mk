@@ -9,8 +9,8 @@ EXAMPLESDIR ?= $(PREFIX)/share/examples/syslogd
 INSTALL ?= install
 
 PKG_CONFIG ?= pkg-config
-DEP_CFLAGS != $(PKG_CONFIG) --cflags libevent_core libevent_openssl openssl 2>/dev/null || true
-DEP_LIBS != $(PKG_CONFIG) --libs libevent_core libevent_openssl openssl 2>/dev/null || echo "-levent_core -levent_openssl -lssl -lcrypto"
+DEP_CFLAGS != $(PKG_CONFIG) --cflags libevent_core libevent_extra libevent_openssl openssl 2>/dev/null || true
+DEP_LIBS != $(PKG_CONFIG) --libs libevent_core libevent_extra libevent_openssl openssl 2>/dev/null || echo "-levent_core -levent_extra -levent_openssl -lssl -lcrypto"
 ATF_CFLAGS != $(PKG_CONFIG) --cflags atf-c 2>/dev/null || true
 ATF_LIBS != $(PKG_CONFIG) --libs atf-c 2>/dev/null || echo -latf-c
 

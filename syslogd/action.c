@@ -1,0 +1,424 @@
+/*
+ * What every action does the same way: repeat compression, the bounded
+ * output queue, batching and error reporting.  The type-specific parts
+ * are in act*.c.
+ */
+#include "action.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+
+#include "daemon.h"
+#include "ilog.h"
+#include "tlsnet.h"
+
+/* Seconds before a pending "repeated" count is written, then backed off. */
+static const int repeat_delays[] = { 30, 120, 600 };
+#define NREPEAT_DELAYS (sizeof(repeat_delays) / sizeof(repeat_delays[0]))
+
+static enum action_kind
+kind_of(const struct conf_action *ca)
+{
+	switch (ca->type) {
+	case ACT_FILE:		return K_FILE;	/* refined when opened */
+	case ACT_CONSOLE:	return K_CONSOLE;
+	case ACT_PIPE:		return K_PIPE;
+	case ACT_USERS:		return K_USERS;
+	case ACT_WALL:		return K_WALL;
+	case ACT_UDP:		return K_UDP;
+	case ACT_TLS:		return K_TLS;
+	}
+	return K_FILE;
+}
+
+static const struct action_ops *
+ops_of(enum action_kind k)
+{
+	switch (k) {
+	case K_FILE: case K_FIFO:		return &file_ops;
+	case K_TTY: case K_CONSOLE:		return &tty_ops;
+	case K_PIPE:				return &pipe_ops;
+	case K_USERS: case K_WALL:		return &users_ops;
+	case K_UDP:				return &udp_ops;
+	case K_TLS:				return &tls_dest_ops;
+	}
+	return NULL;
+}
+
+static char *
+display_name(const struct conf_action *ca)
+{
+	const char *pfx = "";
+	size_t len;
+	char *s;
+
+	switch (ca->type) {
+	case ACT_PIPE:		pfx = "|"; break;
+	case ACT_UDP:		pfx = "@"; break;
+	case ACT_TLS:		break;
+	case ACT_WALL:		return strdup("*");
+	case ACT_USERS:
+		return strdup(ca->users.n > 0 ? ca->users.v[0] : "users");
+	default:		break;
+	}
+	len = strlen(pfx) + strlen(ca->target ? ca->target : "") +
+	    (ca->port ? strlen(ca->port) : 0) + 8;
+	if ((s = malloc(len)) == NULL)
+		return NULL;
+	if (ca->type == ACT_TLS)
+		snprintf(s, len, "@[%s]%s%s", ca->target, ca->port ? ":" : "",
+		    ca->port ? ca->port : "");
+	else if (ca->type == ACT_UDP && ca->port != NULL)
+		snprintf(s, len, "@%s:%s", ca->target, ca->port);
+	else
+		snprintf(s, len, "%s%s", pfx, ca->target ? ca->target : "");
+	return s;
+}
+
+struct action *
+action_new(struct syslogd *sd, const struct conf_rule *r)
+{
+	struct action *a;
+
+	if ((a = calloc(1, sizeof(*a))) == NULL)
+		return NULL;
+	a->sd = sd;
+	a->rule = r;
+	a->kind = kind_of(&r->act);
+	a->ops = ops_of(a->kind);
+	a->fd = -1;
+	a->udp_fd4 = a->udp_fd6 = -1;
+	a->child = -1;
+	a->name = display_name(&r->act);
+	a->out = evbuffer_new();
+	switch (a->kind) {
+	case K_PIPE:
+		a->max_bytes = sd->conf->opt.pipe_queue.size;
+		break;
+	case K_TLS:
+		a->max_bytes = sd->conf->opt.tls_queue.size;
+		break;
+	default:
+		a->max_bytes = sd->conf->opt.file_queue.size;
+		break;
+	}
+	if (a->name == NULL || a->out == NULL) {
+		action_free(sd, a);
+		return NULL;
+	}
+	if (a->kind == K_TLS)
+		(void)tlsnet_adopt(sd, a, sd->old_actions, sd->nold_actions);
+	if (a->ops->open(sd, a) == -1)
+		a->broken = true;
+	return a;
+}
+
+void
+action_free(struct syslogd *sd, struct action *a)
+{
+	if (a == NULL)
+		return;
+	action_flush_repeat(sd, a);
+	if (a->ops != NULL && !a->broken && a->out != NULL &&
+	    evbuffer_get_length(a->out) > 0)
+		a->ops->flush(sd, a);
+	if (a->ops != NULL)
+		a->ops->close(sd, a);
+	a->cnt.dropped += a->queued_msgs;
+	if (a->out != NULL && evbuffer_get_length(a->out) > 0) {
+		size_t left = evbuffer_get_length(a->out);
+		ilog(sd, LOG_WARNING, "%s: %zu bytes not written at close",
+		    a->name, left);
+	}
+	if (a->dirty) {
+		struct action **pp;
+		for (pp = &sd->dirty; *pp != NULL; pp = &(*pp)->next_dirty)
+			if (*pp == a) {
+				*pp = a->next_dirty;
+				break;
+			}
+	}
+	if (a->write_ev != NULL)
+		event_free(a->write_ev);
+	if (a->retry_timer != NULL)
+		event_free(a->retry_timer);
+	if (a->rep_timer != NULL)
+		event_free(a->rep_timer);
+	if (a->out != NULL)
+		evbuffer_free(a->out);
+	free(a->rep_key);
+	free(a->name);
+	free(a);
+}
+
+void
+action_error(struct syslogd *sd, struct action *a, int err, const char *what)
+{
+	if (err == a->last_errno)
+		return;
+	a->last_errno = err;
+	ilog(sd, LOG_ERR, "%s: %s: %s", a->name, what, strerror(err));
+}
+
+void
+action_mark_dirty(struct syslogd *sd, struct action *a)
+{
+	if (a->dirty)
+		return;
+	a->dirty = true;
+	a->next_dirty = sd->dirty;
+	sd->dirty = a;
+}
+
+bool
+action_enqueue(struct syslogd *sd, struct action *a, const char *line,
+    size_t len, const char *prefix, size_t prefixlen)
+{
+	size_t queued = evbuffer_get_length(a->out);
+	size_t need = prefixlen + len + 1;
+
+	if (a->max_bytes >= 0 && queued > 0 &&
+	    queued + need > (unsigned long long)a->max_bytes) {
+		a->cnt.dropped++;
+		return false;
+	}
+	if ((prefixlen > 0 && evbuffer_add(a->out, prefix, prefixlen) == -1) ||
+	    evbuffer_add(a->out, line, len) == -1 ||
+	    evbuffer_add(a->out, "\n", 1) == -1) {
+		a->cnt.dropped++;
+		return false;
+	}
+	a->queued_msgs++;
+	if (queued + need > a->cnt.queued_max)
+		a->cnt.queued_max = queued + need;
+	action_mark_dirty(sd, a);
+	return true;
+}
+
+static void
+write_ready(evutil_socket_t fd, short what, void *arg)
+{
+	struct action *a = arg;
+
+	action_write_queue(a->sd, a);
+}
+
+/*
+ * Writes as much of the queue as the descriptor takes.  A full pipe,
+ * FIFO or terminal makes us wait for it to drain instead of blocking the
+ * loop; a full disk keeps the bytes and retries later.
+ */
+void
+action_write_queue(struct syslogd *sd, struct action *a)
+{
+	int n;
+
+	while (a->fd != -1 && evbuffer_get_length(a->out) > 0) {
+		n = evbuffer_write(a->out, a->fd);
+		if (n > 0)
+			continue;
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			if (a->write_ev == NULL)
+				a->write_ev = event_new(sd->base, a->fd,
+				    EV_WRITE, write_ready, a);
+			if (a->write_ev != NULL)
+				event_add(a->write_ev, NULL);
+			return;
+		}
+		if (n == -1 && a->ops->write_error != NULL) {
+			a->ops->write_error(sd, a, errno);
+			return;
+		}
+		action_error(sd, a, n == -1 ? errno : EIO, "write");
+		return;
+	}
+	if (evbuffer_get_length(a->out) == 0) {
+		a->cnt.written += a->queued_msgs;
+		a->queued_msgs = 0;
+		if (a->last_errno != 0) {
+			a->last_errno = 0;
+			ilog(sd, LOG_NOTICE, "%s: writing again", a->name);
+		}
+	}
+}
+
+/*
+ * Repeat compression compares host, program, pid and text (NetBSD
+ * compares only the text, folding different programs' messages).  The
+ * previous message's key is kept as "host\0app\0procid\0text\0".
+ */
+static void
+repeat_parts(const struct msg *m, const char *parts[4], size_t lens[4])
+{
+	parts[0] = m->host;	lens[0] = strlen(m->host);
+	parts[1] = m->app;	lens[1] = strlen(m->app);
+	parts[2] = m->procid;	lens[2] = strlen(m->procid);
+	parts[3] = m->text;	lens[3] = m->textlen;
+}
+
+static bool
+repeat_same(const struct action *a, const struct msg *m)
+{
+	const char *parts[4];
+	size_t lens[4], off = 0;
+
+	if (a->rep_key == NULL || m->fac != a->rep_fac || m->sev != a->rep_sev)
+		return false;
+	repeat_parts(m, parts, lens);
+	for (int i = 0; i < 4; i++) {
+		if (off + lens[i] + 1 > a->rep_keylen ||
+		    memcmp(a->rep_key + off, parts[i], lens[i]) != 0 ||
+		    a->rep_key[off + lens[i]] != '\0')
+			return false;
+		off += lens[i] + 1;
+	}
+	return off == a->rep_keylen;
+}
+
+static void
+repeat_remember(struct action *a, const struct msg *m)
+{
+	const char *parts[4];
+	size_t lens[4], need = 0, off = 0;
+	char *nk;
+
+	repeat_parts(m, parts, lens);
+	for (int i = 0; i < 4; i++)
+		need += lens[i] + 1;
+	if (need > a->rep_keycap) {
+		if ((nk = realloc(a->rep_key, need)) == NULL) {
+			free(a->rep_key);
+			a->rep_key = NULL;
+			a->rep_keycap = a->rep_keylen = 0;
+			return;
+		}
+		a->rep_key = nk;
+		a->rep_keycap = need;
+	}
+	for (int i = 0; i < 4; i++) {
+		memcpy(a->rep_key + off, parts[i], lens[i]);
+		a->rep_key[off + lens[i]] = '\0';
+		off += lens[i] + 1;
+	}
+	a->rep_keylen = need;
+	a->rep_fac = m->fac;
+	a->rep_sev = m->sev;
+}
+
+static void
+deliver(struct syslogd *sd, struct action *a, const struct msg *m)
+{
+	size_t len, body;
+	const char *wire;
+
+	if (a->broken)
+		return;
+	wire = daemon_formatted(sd, m, sd->opt.format, &len, &body);
+	a->ops->write(sd, a, m, wire, len, body);
+	if (m->flags & MSG_F_KERNEL)
+		a->saw_kernel = true;
+	a->last_write = time(NULL);
+}
+
+static void
+repeat_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	struct action *a = arg;
+
+	action_flush_repeat(a->sd, a);
+	if (a->rep_step < (int)NREPEAT_DELAYS - 1)
+		a->rep_step++;
+	daemon_flush(a->sd);
+}
+
+void
+action_flush_repeat(struct syslogd *sd, struct action *a)
+{
+	struct msg *m;
+	struct timeval now;
+	char text[64];
+	int n;
+
+	if (a->rep_count == 0)
+		return;
+	if (a->rep_timer != NULL)
+		event_del(a->rep_timer);
+	/* The pending count refers to the previous message; it is not the
+	 * one in sd->scratch, so it gets a message of its own. */
+	if ((m = malloc(sizeof(*m))) == NULL) {
+		a->rep_count = 0;
+		return;
+	}
+	gettimeofday(&now, NULL);
+	msg_init_local(m, a->rep_fac, a->rep_sev, "syslogd", (long)sd->pid,
+	    &now);
+	m->recvhost = sd->fqdn;
+	n = snprintf(text, sizeof(text), "last message repeated %u time%s",
+	    a->rep_count, a->rep_count == 1 ? "" : "s");
+	msg_set_text(m, text, (size_t)n);
+	a->rep_count = 0;
+	deliver(sd, a, m);
+	free(m);
+}
+
+void
+action_submit(struct syslogd *sd, struct action *a, const struct msg *m)
+{
+	a->cnt.received++;
+	if (a->broken) {
+		a->cnt.dropped++;
+		return;
+	}
+	if (sd->opt.no_repeat || (m->flags & MSG_F_MARK)) {
+		deliver(sd, a, m);
+		return;
+	}
+	if (repeat_same(a, m)) {
+		if (++a->rep_count == 1) {
+			struct timeval tv = { repeat_delays[a->rep_step], 0 };
+
+			if (a->rep_timer == NULL)
+				a->rep_timer = evtimer_new(sd->base,
+				    repeat_timeout, a);
+			if (a->rep_timer != NULL)
+				evtimer_add(a->rep_timer, &tv);
+		}
+		return;
+	}
+	action_flush_repeat(sd, a);
+	a->rep_step = 0;
+	repeat_remember(a, m);
+	deliver(sd, a, m);
+}
+
+#define DROP_REPORT_SEC	10	/* at most one drop report per action per period */
+
+/*
+ * "N messages to X dropped": said when it happens, at most once per
+ * period, and never from a timer (an idle daemon does not wake up to say
+ * that nothing happened).
+ */
+void
+action_report_drops(struct syslogd *sd, struct action *a)
+{
+	time_t now = time(NULL);
+	unsigned long long n;
+
+	if (now - a->drop_reported_at < DROP_REPORT_SEC)
+		return;
+	n = a->cnt.dropped - a->cnt.dropped_reported;
+	a->cnt.dropped_reported = a->cnt.dropped;
+	a->drop_reported_at = now;
+	ilog(sd, LOG_WARNING, "%llu message%s to %s dropped: %s", n,
+	    n == 1 ? "" : "s", a->name, a->broken ? "action unusable" :
+	    a->last_errno != 0 ? strerror(a->last_errno) : "queue full");
+}

@@ -1,0 +1,125 @@
+/*
+ * Actions: where matching messages go.  Each rule of the configuration
+ * has one action; each action owns its output buffer (a bounded queue),
+ * its repeat-compression state and its counters.  The type-specific
+ * parts (files, pipes, terminals, UDP) live in act*.c behind struct
+ * action_ops.
+ */
+#ifndef SYSLOGD_ACTION_H
+#define SYSLOGD_ACTION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/time.h>
+#include <sys/types.h>
+
+#include "conf.h"
+#include "msg.h"
+
+struct syslogd;
+struct action;
+struct evbuffer;
+struct event;
+struct addrinfo;
+struct evdns_getaddrinfo_request;
+struct tls_dest;
+
+struct action_counters {
+	unsigned long long	received;	/* messages that matched */
+	unsigned long long	written;	/* handed to the kernel */
+	unsigned long long	dropped;	/* lost, any reason */
+	unsigned long long	dropped_reported;
+	unsigned long long	truncated;
+	unsigned long long	queued_max;	/* high-water mark, bytes */
+};
+
+enum action_kind { K_FILE, K_FIFO, K_TTY, K_CONSOLE, K_PIPE, K_USERS,
+	K_WALL, K_UDP, K_TLS };
+
+struct action_ops {
+	/* Opens what the action writes to.  Returns 0 or -1 (reported). */
+	int	(*open)(struct syslogd *, struct action *);
+	/*
+	 * Takes one message; wire is its formatted form with <PRI>, and
+	 * body_off where the line without PRI starts.  No newline.
+	 */
+	void	(*write)(struct syslogd *, struct action *, const struct msg *,
+		    const char *wire, size_t len, size_t body_off);
+	/* Writes what was buffered in this batch. */
+	void	(*flush)(struct syslogd *, struct action *);
+	void	(*close)(struct syslogd *, struct action *);
+	/* Optional: a write failed with err (not EAGAIN).  Default: report. */
+	void	(*write_error)(struct syslogd *, struct action *, int err);
+};
+
+struct action {
+	struct syslogd		*sd;		/* for event callbacks */
+	const struct conf_rule	*rule;
+	const struct action_ops	*ops;
+	enum action_kind	 kind;
+	char			*name;		/* for messages: path, |cmd, @host */
+	int			 fd;
+	bool			 broken;	/* unusable until next reload */
+	int			 last_errno;	/* reported once per change */
+
+	struct evbuffer		*out;		/* bytes not yet written */
+	size_t			 queued_msgs;	/* messages in out (approx.) */
+	long long		 max_bytes;	/* queue limit; -1 unlimited */
+	struct event		*write_ev;	/* waiting for the fd */
+	struct event		*retry_timer;	/* ENOSPC and restarts */
+	struct action		*next_dirty;
+	bool			 dirty;
+	bool			 saw_kernel;	/* -S: fsync at flush */
+
+	/* repeat compression */
+	char			*rep_key;	/* host\0app\0procid\0text */
+	size_t			 rep_keylen, rep_keycap;
+	int			 rep_fac, rep_sev;
+	unsigned		 rep_count;	/* suppressed duplicates */
+	int			 rep_step;	/* back-off index */
+	struct event		*rep_timer;
+	time_t			 last_write;	/* for marks */
+	time_t			 drop_reported_at;
+
+	/* type-specific state */
+	pid_t			 child;		/* pipes */
+	time_t			 started;	/* pipes: last start */
+	struct addrinfo		*addrs;		/* UDP destination */
+	struct evdns_getaddrinfo_request *resolving;
+	int			 backoff;	/* seconds until the next retry */
+	int			 udp_fd4, udp_fd6;
+	struct tls_dest		*tls;		/* TLS destinations */
+	size_t			 inflight_msgs;	/* TLS: written, maybe not sent */
+
+	struct action_counters	 cnt;
+};
+
+/* Builds the action for rule r; never NULL unless out of memory. */
+struct action	*action_new(struct syslogd *sd, const struct conf_rule *r);
+void		 action_free(struct syslogd *sd, struct action *a);
+/* Offers m to a; applies repeat compression and formatting. */
+void		 action_submit(struct syslogd *sd, struct action *a,
+		    const struct msg *m);
+/* Writes a pending "last message repeated" line now. */
+void		 action_flush_repeat(struct syslogd *sd, struct action *a);
+/* Queues bytes for writing at the end of the batch, within limits. */
+bool		 action_enqueue(struct syslogd *sd, struct action *a,
+		    const char *line, size_t len, const char *prefix,
+		    size_t prefixlen);
+/* Writes the queue to a.fd; registers for writability when needed. */
+void		 action_write_queue(struct syslogd *sd, struct action *a);
+/* Says how many messages were dropped since the last report. */
+void		 action_report_drops(struct syslogd *sd, struct action *a);
+void		 action_mark_dirty(struct syslogd *sd, struct action *a);
+/* Reports an error once until it changes. */
+void		 action_error(struct syslogd *sd, struct action *a, int err,
+		    const char *what);
+
+/* SIGCHLD: reaps pipe commands. */
+void		 pipe_reap(struct syslogd *sd);
+
+extern const struct action_ops file_ops, pipe_ops, tty_ops, users_ops,
+	    udp_ops;
+
+#endif

@@ -1,0 +1,215 @@
+/*
+ * |command: lines go to the standard input of "/bin/sh -c command".
+ * The command is started on the first message and started again, at
+ * most once a second, when it exits; lines written meanwhile wait in the
+ * queue (pipe_queue_size).
+ */
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+
+#include "action.h"
+#include "daemon.h"
+#include "ilog.h"
+
+#define PIPE_RESTART_SEC	1
+
+static void
+child_exec(const char *cmd, int rfd)
+{
+	static const int sigs[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM,
+	    SIGPIPE, SIGCHLD, SIGUSR1, SIGUSR2 };
+	sigset_t none;
+	long maxfd;
+	int nullfd;
+
+	(void)setsid();
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		(void)signal(sigs[i], SIG_DFL);
+	sigemptyset(&none);
+	(void)sigprocmask(SIG_SETMASK, &none, NULL);
+	if (rfd != STDIN_FILENO) {
+		(void)dup2(rfd, STDIN_FILENO);
+		(void)close(rfd);
+	}
+	if ((nullfd = open("/dev/null", O_WRONLY)) != -1) {
+		(void)dup2(nullfd, STDOUT_FILENO);
+		(void)dup2(nullfd, STDERR_FILENO);
+		if (nullfd > STDERR_FILENO)
+			(void)close(nullfd);
+	}
+	/* Descriptors are opened close-on-exec, but libraries may not be. */
+	maxfd = sysconf(_SC_OPEN_MAX);
+	if (maxfd < 0 || maxfd > 65536)
+		maxfd = 65536;
+	for (long fd = STDERR_FILENO + 1; fd < maxfd; fd++)
+		(void)close((int)fd);
+	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+	_exit(127);
+}
+
+static int
+spawn(struct syslogd *sd, struct action *a)
+{
+	int p[2];
+	pid_t pid;
+
+	if (pipe(p) == -1) {
+		action_error(sd, a, errno, "pipe");
+		return -1;
+	}
+	switch ((pid = fork())) {
+	case -1:
+		action_error(sd, a, errno, "fork");
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	case 0:
+		close(p[1]);
+		child_exec(a->rule->act.target, p[0]);
+		/* NOTREACHED */
+	default:
+		break;
+	}
+	close(p[0]);
+	(void)fcntl(p[1], F_SETFD, FD_CLOEXEC);
+	(void)fcntl(p[1], F_SETFL, O_NONBLOCK);
+	a->fd = p[1];
+	a->child = pid;
+	a->started = time(NULL);
+	if (a->write_ev != NULL) {
+		event_free(a->write_ev);
+		a->write_ev = NULL;
+	}
+	dlog(sd, "started %s as pid %ld", a->name, (long)pid);
+	return 0;
+}
+
+static void
+restart_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	struct action *a = arg;
+
+	if (a->fd == -1 && spawn(a->sd, a) == 0)
+		action_write_queue(a->sd, a);
+}
+
+static int
+pipe_open(struct syslogd *sd, struct action *a)
+{
+	return 0;	/* started with the first message */
+}
+
+static void
+pipe_write(struct syslogd *sd, struct action *a, const struct msg *m,
+    const char *wire, size_t len, size_t body_off)
+{
+	char tag[48];
+	size_t taglen = 0;
+
+	if (!a->rule->act.keep_pri) {
+		wire += body_off;
+		len -= body_off;
+		if (sd->opt.verbose > 0)
+			taglen = msg_verbose_tag(m->fac, m->sev,
+			    sd->opt.verbose, tag, sizeof(tag));
+	}
+	action_enqueue(sd, a, wire, len, tag, taglen);
+}
+
+/* The command is gone: close our end and start it again shortly. */
+static void
+pipe_lost(struct syslogd *sd, struct action *a)
+{
+	struct timeval tv = { PIPE_RESTART_SEC, 0 };
+
+	if (a->fd != -1)
+		close(a->fd);
+	a->fd = -1;
+	if (a->write_ev != NULL) {
+		event_free(a->write_ev);
+		a->write_ev = NULL;
+	}
+	if (a->retry_timer == NULL)
+		a->retry_timer = evtimer_new(sd->base, restart_timeout, a);
+	if (a->retry_timer != NULL && !evtimer_pending(a->retry_timer, NULL))
+		evtimer_add(a->retry_timer, &tv);
+}
+
+static void
+pipe_write_error(struct syslogd *sd, struct action *a, int err)
+{
+	if (err != EPIPE)
+		action_error(sd, a, err, "write");
+	pipe_lost(sd, a);
+}
+
+static void
+pipe_flush(struct syslogd *sd, struct action *a)
+{
+	if (a->fd == -1) {
+		if (a->retry_timer != NULL &&
+		    evtimer_pending(a->retry_timer, NULL))
+			return;
+		if (time(NULL) - a->started < PIPE_RESTART_SEC ||
+		    spawn(sd, a) == -1) {
+			pipe_lost(sd, a);
+			return;
+		}
+	}
+	action_write_queue(sd, a);
+}
+
+static void
+pipe_close(struct syslogd *sd, struct action *a)
+{
+	/* The command sees end-of-file and is expected to exit; SIGCHLD
+	 * reaps it. */
+	if (a->fd != -1)
+		close(a->fd);
+	a->fd = -1;
+}
+
+const struct action_ops pipe_ops = {
+	.open = pipe_open,
+	.write = pipe_write,
+	.flush = pipe_flush,
+	.close = pipe_close,
+	.write_error = pipe_write_error,
+};
+
+/* SIGCHLD: reap commands and restart the ones that still have work. */
+void
+pipe_reap(struct syslogd *sd)
+{
+	pid_t pid;
+	int status;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		for (size_t i = 0; i < sd->nactions; i++) {
+			struct action *a = sd->actions[i];
+
+			if (a == NULL || a->kind != K_PIPE || a->child != pid)
+				continue;
+			a->child = -1;
+			if (WIFSIGNALED(status))
+				ilog(sd, LOG_WARNING, "%s: command (pid %ld) "
+				    "exited on signal %d", a->name, (long)pid,
+				    WTERMSIG(status));
+			else if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+				ilog(sd, LOG_WARNING, "%s: command (pid %ld) "
+				    "exited with status %d", a->name,
+				    (long)pid, WEXITSTATUS(status));
+			pipe_lost(sd, a);
+		}
+	}
+}

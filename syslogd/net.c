@@ -1,0 +1,421 @@
+/*
+ * Reading datagrams.  Each readable event takes a batch (recvmmsg where
+ * the platform has it), parses and routes every message, and then writes
+ * what the actions buffered, so that a burst costs one write per file.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "daemon.h"
+#include "ilog.h"
+#include "net.h"
+
+#if defined(__linux__) || defined(__FreeBSD__) || defined(__NetBSD__)
+#define HAVE_RECVMMSG 1
+#endif
+
+#define DGRAM_MAX	(64 * 1024)	/* the largest UDP payload, and then some */
+#define BATCH		16		/* datagrams per system call */
+#define BATCHES_PER_EVENT 8		/* then let other inputs have a turn */
+#define UNIX_RCVBUF	(256 * 1024)
+#define UDP_RCVBUF	(1024 * 1024)
+#define KLOG_MAX	8192
+
+enum input_kind { IN_UNIX, IN_UDP, IN_KLOG };
+
+struct input {
+	struct input	*next;
+	struct syslogd	*sd;
+	enum input_kind	 kind;
+	int		 fd;
+	struct event	*ev;
+	char		*path;		/* unix socket, to unlink at exit */
+	char		*buf;		/* BATCH * (DGRAM_MAX + 1) */
+	/* kernel log: a partial line waiting for its end */
+	size_t		 klog_have;
+};
+
+static struct input *
+input_add(struct syslogd *sd, enum input_kind kind, int fd)
+{
+	struct input *in;
+
+	if ((in = calloc(1, sizeof(*in))) == NULL)
+		return NULL;
+	in->sd = sd;
+	in->kind = kind;
+	in->fd = fd;
+	in->next = sd->inputs;
+	sd->inputs = in;
+	return in;
+}
+
+static void
+set_rcvbuf(int fd, long want)
+{
+	int cur = 0, v;
+	socklen_t len = sizeof(cur);
+
+	/* Only ever raise it; halve until the system accepts the size. */
+	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &cur, &len) == -1)
+		cur = 0;
+	for (v = (int)want; v > cur; v /= 2)
+		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v)) == 0)
+			break;
+}
+
+int
+net_open_unix(struct syslogd *sd, const char *path)
+{
+	struct sockaddr_un sun;
+	struct input *in;
+	int fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		ilog(sd, LOG_ERR, "%s: socket path too long", path);
+		return -1;
+	}
+	strcpy(sun.sun_path, path);
+	(void)unlink(path);
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM, 0)) == -1 ||
+	    bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
+	    chmod(path, 0666) == -1) {
+		ilog(sd, LOG_ERR, "%s: cannot create socket: %s", path,
+		    strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	set_rcvbuf(fd, sd->opt.rcvbuf > 0 ? sd->opt.rcvbuf : UNIX_RCVBUF);
+	if ((in = input_add(sd, IN_UNIX, fd)) == NULL ||
+	    (in->path = strdup(path)) == NULL) {
+		close(fd);
+		return -1;
+	}
+	return 0;
+}
+
+int
+net_split_hostport(const char *spec, char *host, size_t hostcap,
+    char *port, size_t portcap, const char *default_port)
+{
+	const char *colon, *end;
+	size_t hl;
+
+	str_copy(port, default_port, portcap);
+	if (spec[0] == '[') {
+		if ((end = strchr(spec, ']')) == NULL)
+			return -1;
+		hl = (size_t)(end - spec - 1);
+		if (hl + 1 > hostcap)
+			return -1;
+		memcpy(host, spec + 1, hl);
+		host[hl] = '\0';
+		if (end[1] == ':')
+			str_copy(port, end + 2, portcap);
+		else if (end[1] != '\0')
+			return -1;
+		return port[0] == '\0' ? -1 : 0;
+	}
+	colon = strchr(spec, ':');
+	if (colon != NULL && strchr(colon + 1, ':') != NULL)
+		colon = NULL;		/* a bare IPv6 address */
+	hl = colon != NULL ? (size_t)(colon - spec) : strlen(spec);
+	if (hl + 1 > hostcap)
+		return -1;
+	memcpy(host, spec, hl);
+	host[hl] = '\0';
+	if (colon != NULL)
+		str_copy(port, colon + 1, portcap);
+	return port[0] == '\0' ? -1 : 0;
+}
+
+/* Binds UDP reception; at start-up only, so blocking resolution is fine. */
+int
+net_open_udp(struct syslogd *sd, const char *spec)
+{
+	struct addrinfo hints, *res, *ai;
+	char host[256], port[64];
+	int fd, err, on = 1, opened = 0;
+
+	if (net_split_hostport(spec, host, sizeof(host), port, sizeof(port),
+	    "syslog") == -1) {
+		ilog(sd, LOG_ERR, "-b %s: expected address[:port]", spec);
+		return -1;
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_DGRAM;
+	hints.ai_flags = AI_PASSIVE;
+	err = getaddrinfo(host[0] ? host : NULL, port, &hints, &res);
+	if (err == EAI_SERVICE && strcmp(port, "syslog") == 0)
+		err = getaddrinfo(host[0] ? host : NULL, "514", &hints, &res);
+	if (err != 0) {
+		ilog(sd, LOG_ERR, "-b %s: %s", spec, gai_strerror(err));
+		return -1;
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		if ((fd = socket(ai->ai_family, ai->ai_socktype,
+		    ai->ai_protocol)) == -1)
+			continue;
+		if (ai->ai_family == AF_INET6)
+			(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on,
+			    sizeof(on));
+		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == -1) {
+			ilog(sd, LOG_ERR, "-b %s: bind: %s", spec,
+			    strerror(errno));
+			close(fd);
+			continue;
+		}
+		set_rcvbuf(fd, sd->opt.rcvbuf > 0 ? sd->opt.rcvbuf :
+		    UDP_RCVBUF);
+		if (input_add(sd, IN_UDP, fd) == NULL) {
+			close(fd);
+			continue;
+		}
+		opened++;
+	}
+	freeaddrinfo(res);
+	return opened > 0 ? 0 : -1;
+}
+
+int
+net_open_klog(struct syslogd *sd)
+{
+#if defined(__linux__)
+	const char *path = "/dev/kmsg";
+#else
+	const char *path = "/dev/klog";
+#endif
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
+		dlog(sd, "%s: %s (kernel messages not read)", path,
+		    strerror(errno));
+		return 0;
+	}
+	if (input_add(sd, IN_KLOG, fd) == NULL) {
+		close(fd);
+		return -1;
+	}
+	return 0;
+}
+
+void
+net_deliver(struct syslogd *sd, const char *buf, size_t len, const char *from,
+    bool network, bool kernel)
+{
+	struct msg_parse_opts po;
+	struct msg *m = sd->scratch;
+
+	gettimeofday(&po.now, NULL);
+	po.use_now = kernel || (network && sd->opt.use_local_time);
+	po.allow_kern = kernel || sd->opt.keep_kern;
+	po.default_pri = kernel ? (LOG_KERN | LOG_NOTICE) : MSG_DEFAULT_PRI;
+	msg_parse(m, buf, len, &po);
+	if (kernel)
+		m->flags |= MSG_F_KERNEL;
+	m->recvhost = from;
+	sd->in_stats.received++;
+	if (m->flags & MSG_F_TRUNCATED)
+		sd->in_stats.truncated++;
+	daemon_dispatch(sd, m);
+}
+
+static const char *
+peer_name(const struct sockaddr_storage *ss, socklen_t len, char *buf,
+    size_t cap)
+{
+	if (getnameinfo((const struct sockaddr *)ss, len, buf, (socklen_t)cap,
+	    NULL, 0, NI_NUMERICHOST) != 0)
+		str_copy(buf, "???", cap);
+	return buf;
+}
+
+#ifdef HAVE_RECVMMSG
+static int
+read_batch(struct input *in)
+{
+	struct mmsghdr mm[BATCH];
+	struct iovec iov[BATCH];
+	struct sockaddr_storage from[BATCH];
+	char host[NI_MAXHOST];
+	int n;
+
+	for (int i = 0; i < BATCH; i++) {
+		iov[i].iov_base = in->buf + (size_t)i * (DGRAM_MAX + 1);
+		iov[i].iov_len = DGRAM_MAX;
+		memset(&mm[i].msg_hdr, 0, sizeof(mm[i].msg_hdr));
+		mm[i].msg_hdr.msg_iov = &iov[i];
+		mm[i].msg_hdr.msg_iovlen = 1;
+		if (in->kind == IN_UDP) {
+			mm[i].msg_hdr.msg_name = &from[i];
+			mm[i].msg_hdr.msg_namelen = sizeof(from[i]);
+		}
+	}
+	n = recvmmsg(in->fd, mm, BATCH, MSG_DONTWAIT, NULL);
+	for (int i = 0; i < n; i++) {
+		const char *who = in->sd->fqdn;
+
+		if (mm[i].msg_hdr.msg_flags & MSG_TRUNC)
+			in->sd->in_stats.truncated++;
+		if (in->kind == IN_UDP)
+			who = peer_name(&from[i], mm[i].msg_hdr.msg_namelen,
+			    host, sizeof(host));
+		net_deliver(in->sd, iov[i].iov_base, mm[i].msg_len, who,
+		    in->kind == IN_UDP, false);
+	}
+	return n;
+}
+#else
+static int
+read_batch(struct input *in)
+{
+	struct sockaddr_storage from;
+	socklen_t fromlen;
+	char host[NI_MAXHOST];
+	ssize_t len;
+	int n;
+
+	for (n = 0; n < BATCH; n++) {
+		fromlen = sizeof(from);
+		len = recvfrom(in->fd, in->buf, DGRAM_MAX, MSG_DONTWAIT,
+		    (struct sockaddr *)&from, &fromlen);
+		if (len == -1)
+			return n > 0 ? n : -1;
+		net_deliver(in->sd, in->buf, (size_t)len, in->kind == IN_UDP ?
+		    peer_name(&from, fromlen, host, sizeof(host)) :
+		    in->sd->fqdn, in->kind == IN_UDP, false);
+	}
+	return n;
+}
+#endif
+
+/*
+ * Linux /dev/kmsg gives one record per read: "pri,seq,usec,flags;text"
+ * followed by continuation lines.  The BSDs' /dev/klog gives lines, each
+ * with "<pri>" when the kernel's syslog gave one.
+ */
+static void
+read_klog(struct input *in)
+{
+	char *buf = in->buf;
+	ssize_t n;
+
+	for (int i = 0; i < BATCH * BATCHES_PER_EVENT; i++) {
+#if defined(__linux__)
+		char *semi, *nl, rec[KLOG_MAX + 16];
+		long pri;
+
+		n = read(in->fd, buf, KLOG_MAX);
+		if (n == -1 && errno == EPIPE)
+			continue;	/* overwritten before we read it */
+		if (n <= 0)
+			break;
+		buf[n] = '\0';
+		if ((semi = strchr(buf, ';')) == NULL)
+			continue;
+		pri = strtol(buf, NULL, 10);
+		if ((nl = strchr(semi + 1, '\n')) != NULL)
+			*nl = '\0';
+		n = snprintf(rec, sizeof(rec), "<%ld>%s", pri, semi + 1);
+		if (n > 0)
+			net_deliver(in->sd, rec, (size_t)n < sizeof(rec) ?
+			    (size_t)n : sizeof(rec) - 1, in->sd->fqdn,
+			    false, true);
+#else
+		char *start, *nl;
+
+		n = read(in->fd, buf + in->klog_have,
+		    KLOG_MAX - in->klog_have);
+		if (n <= 0)
+			break;
+		in->klog_have += (size_t)n;
+		start = buf;
+		while ((nl = memchr(start, '\n',
+		    in->klog_have - (size_t)(start - buf))) != NULL) {
+			net_deliver(in->sd, start, (size_t)(nl - start),
+			    in->sd->fqdn, false, true);
+			start = nl + 1;
+		}
+		in->klog_have -= (size_t)(start - buf);
+		if (in->klog_have == KLOG_MAX) {
+			/* A line longer than the buffer: take it as it is. */
+			net_deliver(in->sd, buf, in->klog_have, in->sd->fqdn,
+			    false, true);
+			in->klog_have = 0;
+		}
+		memmove(buf, start, in->klog_have);
+#endif
+	}
+}
+
+static void
+readable(evutil_socket_t fd, short what, void *arg)
+{
+	struct input *in = arg;
+
+	if (in->kind == IN_KLOG)
+		read_klog(in);
+	else
+		for (int i = 0; i < BATCHES_PER_EVENT; i++)
+			if (read_batch(in) < BATCH)
+				break;
+	daemon_flush(in->sd);
+}
+
+int
+net_start(struct syslogd *sd)
+{
+	size_t size;
+
+	for (struct input *in = sd->inputs; in != NULL; in = in->next) {
+		/* Untouched pages of the batch buffer cost no memory. */
+		size = in->kind == IN_KLOG ? KLOG_MAX + 1 :
+		    (size_t)BATCH * (DGRAM_MAX + 1);
+		if ((in->buf = malloc(size)) == NULL)
+			return -1;
+		(void)fcntl(in->fd, F_SETFD, FD_CLOEXEC);
+		(void)fcntl(in->fd, F_SETFL, O_NONBLOCK);
+		in->ev = event_new(sd->base, in->fd, EV_READ | EV_PERSIST,
+		    readable, in);
+		if (in->ev == NULL || event_add(in->ev, NULL) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+void
+net_close_all(struct syslogd *sd)
+{
+	struct input *in, *next;
+
+	for (in = sd->inputs; in != NULL; in = next) {
+		next = in->next;
+		if (in->ev != NULL)
+			event_free(in->ev);
+		close(in->fd);
+		if (in->path != NULL)
+			(void)unlink(in->path);
+		free(in->path);
+		free(in->buf);
+		free(in);
+	}
+	sd->inputs = NULL;
+}

@@ -1,0 +1,36 @@
+/*
+ * Inputs: unix datagram sockets, UDP sockets and the kernel log.  They
+ * are opened once, before privileges are dropped, and live as long as the
+ * process; a reload does not touch them.
+ */
+#ifndef SYSLOGD_NET_H
+#define SYSLOGD_NET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct syslogd;
+
+int	net_open_unix(struct syslogd *sd, const char *path);
+/* spec: "", "host", "host:port", "[v6addr]:port", ":port". */
+int	net_open_udp(struct syslogd *sd, const char *spec);
+/* Returns 0 also when the platform has no kernel log. */
+int	net_open_klog(struct syslogd *sd);
+/* Starts reading every input. */
+int	net_start(struct syslogd *sd);
+/* Closes every input and removes the unix sockets. */
+void	net_close_all(struct syslogd *sd);
+
+/*
+ * Parses one received message and routes it.  from names the sender
+ * (kept by reference while routing); network and kernel say where it
+ * came from, for -T and the kern facility rule.
+ */
+void	net_deliver(struct syslogd *sd, const char *buf, size_t len,
+	    const char *from, bool network, bool kernel);
+
+/* Splits a -b spec into host (NULL: any) and port; returns 0 or -1. */
+int	net_split_hostport(const char *spec, char *host, size_t hostcap,
+	    char *port, size_t portcap, const char *default_port);
+
+#endif

@@ -1,0 +1,882 @@
+/*
+ * Syslog over TLS: the listener, incoming connections and outgoing
+ * destinations, on libevent's OpenSSL bufferevents.
+ *
+ * Contexts are reference counted here: a reload that loads new keys or
+ * certificates makes a new context for new connections, while the
+ * connections made with the old one keep it until they close.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/dns.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+
+#include "action.h"
+#include "daemon.h"
+#include "frame.h"
+#include "ilog.h"
+#include "net.h"
+#include "tls.h"
+#include "tlsnet.h"
+
+#define TLS_DEFAULT_PORT	"6514"
+#define RECONNECT_MAX_SEC	60
+#define PLAINTEXT_MEMORY	16	/* addresses remembered as reported */
+
+struct ctxref {
+	struct tls_ctx	*ctx;
+	int		 refs;
+};
+
+struct tls_in {
+	struct tls_in	*next;
+	struct tlsnet	*tn;
+	int		 fd;
+	struct event	*peek_ev;
+	struct bufferevent *bev;
+	struct ctxref	*ref;
+	struct frame_dec dec;
+	bool		 admitted;
+	char		 peer[NI_MAXHOST];
+};
+
+struct listener {
+	struct listener		*next;
+	struct evconnlistener	*l;
+};
+
+struct tlsnet {
+	struct syslogd	*sd;
+	struct ctxref	*cur;
+	struct listener	*listeners;
+	char		*bindhost, *bindport;
+	struct tls_in	*conns;
+	long long	 nconns;
+	time_t		 limit_reported_at;
+	char		 plaintext_seen[PLAINTEXT_MEMORY][NI_MAXHOST];
+	unsigned	 plaintext_next;
+	unsigned long long truncated;
+};
+
+enum td_state { TD_DOWN, TD_CONNECTING, TD_UP };
+
+struct tls_dest {
+	struct action	*a;
+	struct bufferevent *bev;
+	struct ctxref	*ref;
+	struct tls_policy *policy;
+	enum td_state	 state;
+	struct event	*retry;
+	int		 backoff;
+	bool		 failure_reported;
+};
+
+static void
+ref_drop(struct ctxref *r)
+{
+	if (r != NULL && --r->refs == 0) {
+		tls_ctx_free(r->ctx);
+		free(r);
+	}
+}
+
+static struct ctxref *
+ref_take(struct ctxref *r)
+{
+	if (r != NULL)
+		r->refs++;
+	return r;
+}
+
+static struct tlsnet *
+tlsnet_get(struct syslogd *sd)
+{
+	if (sd->tn == NULL && (sd->tn = calloc(1, sizeof(*sd->tn))) != NULL)
+		sd->tn->sd = sd;
+	return sd->tn;
+}
+
+static bool
+needs_tls(const struct conf *c, int *roles)
+{
+	*roles = c->opt.tls_server ? TLS_CTX_SERVER : 0;
+	for (size_t i = 0; i < c->nrules; i++)
+		if (c->rules[i].act.type == ACT_TLS)
+			*roles |= TLS_CTX_CLIENT;
+	return *roles != 0;
+}
+
+int
+tlsnet_configure(struct syslogd *sd, const struct conf *c)
+{
+	struct tls_identity id = { sd->fqdn, NULL };
+	struct strlist addrs = { NULL, 0 };
+	char err[TLS_ERRLEN], fp[TLSID_FP_STRLEN];
+	struct tlsnet *tn;
+	struct tls_ctx *ctx;
+	struct ctxref *r;
+	int roles;
+
+	if (!needs_tls(c, &roles))
+		return 0;
+	if ((tn = tlsnet_get(sd)) == NULL)
+		return -1;
+	if (c->opt.tls_gen_cert && tls_local_addrs(&addrs, err,
+	    sizeof(err)) == 0)
+		id.addrs = &addrs;
+	/* Both roles always: a reload may add a listener or a destination. */
+	ctx = tls_ctx_new(&c->opt, TLS_CTX_SERVER | TLS_CTX_CLIENT, &id, err,
+	    sizeof(err));
+	strlist_free(&addrs);
+	if (ctx == NULL) {
+		ilog(sd, LOG_ERR, "TLS: %s%s", err, tn->cur != NULL ?
+		    "; keeping the keys and certificates in use" : "");
+		return -1;
+	}
+	if ((r = calloc(1, sizeof(*r))) == NULL) {
+		tls_ctx_free(ctx);
+		return -1;
+	}
+	r->ctx = ctx;
+	r->refs = 1;
+	ref_drop(tn->cur);
+	tn->cur = r;
+	if (ctx->note[0] != '\0')
+		ilog(sd, LOG_NOTICE, "TLS: %s", ctx->note);
+	tlsid_fp_string(ctx->cert, NID_sha256, fp, sizeof(fp));
+	ilog(sd, LOG_INFO, "TLS: using %s (OpenSSL %s), fingerprint %s",
+	    c->opt.tls_cert, OpenSSL_version(OPENSSL_VERSION_STRING), fp);
+	return 0;
+}
+
+/* ---- incoming connections ---- */
+
+static void
+in_close(struct tls_in *c, bool notify)
+{
+	struct tlsnet *tn = c->tn;
+	struct tls_in **pp;
+
+	for (pp = &tn->conns; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	tn->nconns--;
+	if (c->peek_ev != NULL)
+		event_free(c->peek_ev);
+	if (c->bev != NULL) {
+		SSL *ssl = bufferevent_openssl_get_ssl(c->bev);
+
+		/* close_notify, best effort: the socket is non-blocking. */
+		if (notify && ssl != NULL && c->admitted)
+			(void)SSL_shutdown(ssl);
+		bufferevent_free(c->bev);
+	} else if (c->fd != -1)
+		close(c->fd);
+	ERR_clear_error();
+	ref_drop(c->ref);
+	free(c);
+}
+
+/* Routes every complete frame; false when the connection was closed. */
+static bool
+in_drain(struct tls_in *c)
+{
+	struct syslogd *sd = c->tn->sd;
+	struct evbuffer *in = bufferevent_get_input(c->bev);
+	struct frame_out out;
+	enum frame_status st;
+	size_t len, want, used;
+	const char *p;
+
+	while ((len = evbuffer_get_length(in)) > 0) {
+		want = len < c->dec.max + 16 ? len : c->dec.max + 16;
+		if ((p = (const char *)evbuffer_pullup(in, (ssize_t)want)) == NULL)
+			break;
+		st = frame_next(&c->dec, p, want, &used, &out);
+		if (st == FRAME_ERROR) {
+			ilog(sd, LOG_WARNING, "TLS: framing error from %s "
+			    "(neither octet counting nor newline framing); "
+			    "closing the connection", c->peer);
+			daemon_flush(sd);
+			in_close(c, true);
+			return false;
+		}
+		if (st == FRAME_MSG) {
+			if (out.truncated) {
+				c->tn->truncated++;
+				ilog(sd, LOG_WARNING, "TLS: message from %s "
+				    "longer than %zu bytes, truncated",
+				    c->peer, c->dec.max);
+			}
+			net_deliver(sd, out.msg, out.len, c->peer, true,
+			    false);
+		}
+		evbuffer_drain(in, used);
+		if (st == FRAME_MORE && (used == 0 || want == len))
+			break;
+	}
+	daemon_flush(sd);
+	return true;
+}
+
+static void
+in_read(struct bufferevent *bev, void *arg)
+{
+	(void)in_drain(arg);
+}
+
+static void
+in_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct tls_in *c = arg;
+	struct syslogd *sd = c->tn->sd;
+	struct tls_verdict v;
+	struct timeval idle = { 0, 0 };
+	char line[2 * TLS_ERRLEN], err[TLS_ERRLEN];
+
+	if (what & BEV_EVENT_CONNECTED) {
+		tls_policy_check_ssl(c->ref->ctx->policy,
+		    bufferevent_openssl_get_ssl(bev), &v);
+		tls_verdict_line(&v, TLS_ROLE_SERVER, c->peer, line,
+		    sizeof(line));
+		ilog(sd, v.accept ? LOG_INFO : LOG_WARNING, "%s", line);
+		if (!v.accept) {
+			daemon_flush(sd);
+			in_close(c, false);
+			return;
+		}
+		c->admitted = true;
+		idle.tv_sec = (time_t)sd->conf->opt.tls_idle_timeout;
+		bufferevent_set_timeouts(bev, idle.tv_sec > 0 ? &idle : NULL,
+		    NULL);
+		daemon_flush(sd);
+		return;
+	}
+	if (what & BEV_EVENT_TIMEOUT)
+		ilog(sd, LOG_NOTICE, "TLS: %s timeout for %s; closing",
+		    c->admitted ? "idle" : "handshake", c->peer);
+	else if ((what & BEV_EVENT_ERROR) && !c->admitted)
+		ilog(sd, LOG_WARNING, "TLS: handshake with %s failed: %s",
+		    c->peer, tls_error(err, sizeof(err)));
+	else if (what & BEV_EVENT_ERROR)
+		dlog(sd, "TLS: connection from %s: %s", c->peer,
+		    tls_error(err, sizeof(err)));
+	else
+		dlog(sd, "TLS: %s closed the connection", c->peer);
+	if (c->admitted && !in_drain(c))	/* what came before the close */
+		return;
+	daemon_flush(sd);
+	in_close(c, (what & BEV_EVENT_EOF) != 0);
+}
+
+static bool
+plaintext_reported(struct tlsnet *tn, const char *peer)
+{
+	for (unsigned i = 0; i < PLAINTEXT_MEMORY; i++)
+		if (strcmp(tn->plaintext_seen[i], peer) == 0)
+			return true;
+	str_copy(tn->plaintext_seen[tn->plaintext_next++ % PLAINTEXT_MEMORY],
+	    peer, NI_MAXHOST);
+	return false;
+}
+
+/*
+ * The first byte tells a TLS client (a handshake record, 22) from a
+ * plaintext syslog sender, which gets one clear message instead of a
+ * handshake error per connection.
+ */
+static void
+in_peek(evutil_socket_t fd, short what, void *arg)
+{
+	struct tls_in *c = arg;
+	struct tlsnet *tn = c->tn;
+	struct syslogd *sd = tn->sd;
+	struct timeval hs = { (time_t)sd->conf->opt.tls_handshake_timeout, 0 };
+	unsigned char b;
+	ssize_t n;
+	SSL *ssl;
+
+	if (what & EV_TIMEOUT) {
+		dlog(sd, "TLS: %s sent nothing; closing", c->peer);
+		in_close(c, false);
+		return;
+	}
+	n = recv(fd, &b, 1, MSG_PEEK);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		in_close(c, false);
+		return;
+	}
+	if (b != 22) {
+		if (!plaintext_reported(tn, c->peer))
+			ilog(sd, LOG_WARNING, "TLS: %s sends plaintext, not "
+			    "TLS, to the TLS port; closing its connections",
+			    c->peer);
+		daemon_flush(sd);
+		in_close(c, false);
+		return;
+	}
+	event_free(c->peek_ev);
+	c->peek_ev = NULL;
+	if ((ssl = SSL_new(c->ref->ctx->server)) == NULL ||
+	    (c->bev = bufferevent_openssl_socket_new(sd->base, fd, ssl,
+	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE)) == NULL) {
+		if (ssl != NULL)
+			SSL_free(ssl);
+		in_close(c, false);
+		return;
+	}
+	c->fd = -1;	/* the bufferevent owns it now */
+	bufferevent_openssl_set_allow_dirty_shutdown(c->bev, 1);
+	bufferevent_setcb(c->bev, in_read, NULL, in_event, c);
+	bufferevent_set_timeouts(c->bev, hs.tv_sec > 0 ? &hs : NULL, NULL);
+	/* Stop reading while a whole maximal message waits: bounded memory. */
+	bufferevent_setwatermark(c->bev, EV_READ, 0,
+	    c->dec.max + 16 + 64 * 1024);
+	bufferevent_enable(c->bev, EV_READ);
+}
+
+static void
+in_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
+    int salen, void *arg)
+{
+	struct tlsnet *tn = arg;
+	struct syslogd *sd = tn->sd;
+	const struct conf_options *o = &sd->conf->opt;
+	struct timeval hs = { (time_t)o->tls_handshake_timeout, 0 };
+	char peer[NI_MAXHOST];
+	struct tls_in *c;
+
+	if (getnameinfo(sa, (socklen_t)salen, peer, sizeof(peer), NULL, 0,
+	    NI_NUMERICHOST) != 0)
+		str_copy(peer, "?", sizeof(peer));
+	if (tn->cur == NULL || (o->tls_max_connections >= 0 &&
+	    tn->nconns >= o->tls_max_connections)) {
+		if (time(NULL) - tn->limit_reported_at >= 10) {
+			tn->limit_reported_at = time(NULL);
+			ilog(sd, LOG_WARNING, "TLS: %lld connections, the "
+			    "limit (tls_max_connections); refusing %s",
+			    tn->nconns, peer);
+			daemon_flush(sd);
+		}
+		close(fd);
+		return;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		close(fd);
+		return;
+	}
+	c->tn = tn;
+	c->fd = fd;
+	c->ref = ref_take(tn->cur);
+	str_copy(c->peer, peer, sizeof(c->peer));
+	frame_init(&c->dec, (size_t)o->tls_max_msg_size);
+	c->next = tn->conns;
+	tn->conns = c;
+	tn->nconns++;
+	c->peek_ev = event_new(sd->base, fd, EV_READ | EV_PERSIST, in_peek, c);
+	if (c->peek_ev == NULL ||
+	    event_add(c->peek_ev, hs.tv_sec > 0 ? &hs : NULL) == -1)
+		in_close(c, false);
+}
+
+static void
+listeners_close(struct tlsnet *tn)
+{
+	struct listener *l, *next;
+
+	for (l = tn->listeners; l != NULL; l = next) {
+		next = l->next;
+		evconnlistener_free(l->l);
+		free(l);
+	}
+	tn->listeners = NULL;
+	free(tn->bindhost);
+	free(tn->bindport);
+	tn->bindhost = tn->bindport = NULL;
+}
+
+static bool
+same_str(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) ||
+	    (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+int
+tlsnet_listen(struct syslogd *sd)
+{
+	const struct conf_options *o = &sd->conf->opt;
+	struct addrinfo hints, *res, *ai;
+	struct tlsnet *tn = sd->tn;
+	const char *port = o->tls_bindport ? o->tls_bindport : TLS_DEFAULT_PORT;
+	int fd, on = 1, err;
+
+	if (!o->tls_server) {
+		if (tn != NULL)
+			listeners_close(tn);
+		return 0;
+	}
+	if (tn == NULL || tn->cur == NULL)
+		return -1;
+	if (tn->listeners != NULL && same_str(tn->bindhost, o->tls_bindhost) &&
+	    same_str(tn->bindport, port))
+		return 0;
+	listeners_close(tn);
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE;
+	if ((err = getaddrinfo(o->tls_bindhost, port, &hints, &res)) != 0) {
+		ilog(sd, LOG_ERR, "TLS: cannot listen on %s port %s: %s",
+		    o->tls_bindhost ? o->tls_bindhost : "*", port,
+		    gai_strerror(err));
+		return -1;
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		struct listener *l;
+
+		if ((fd = socket(ai->ai_family, ai->ai_socktype,
+		    ai->ai_protocol)) == -1)
+			continue;
+		(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+		if (ai->ai_family == AF_INET6)
+			(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on,
+			    sizeof(on));
+		(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == -1 ||
+		    evutil_make_socket_nonblocking(fd) == -1) {
+			ilog(sd, LOG_ERR, "TLS: cannot listen on %s port %s: "
+			    "%s", o->tls_bindhost ? o->tls_bindhost : "*",
+			    port, strerror(errno));
+			close(fd);
+			continue;
+		}
+		if ((l = calloc(1, sizeof(*l))) == NULL ||
+		    (l->l = evconnlistener_new(sd->base, in_accept, tn,
+		    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 128,
+		    fd)) == NULL) {
+			free(l);
+			close(fd);
+			continue;
+		}
+		l->next = tn->listeners;
+		tn->listeners = l;
+	}
+	freeaddrinfo(res);
+	tn->bindhost = o->tls_bindhost ? strdup(o->tls_bindhost) : NULL;
+	tn->bindport = strdup(port);
+	return tn->listeners != NULL ? 0 : -1;
+}
+
+void
+tlsnet_shutdown(struct syslogd *sd)
+{
+	struct tlsnet *tn = sd->tn;
+
+	if (tn == NULL)
+		return;
+	listeners_close(tn);
+	while (tn->conns != NULL)
+		in_close(tn->conns, true);
+	ref_drop(tn->cur);
+	free(tn);
+	sd->tn = NULL;
+}
+
+/* ---- outgoing: @[host]:port destinations ---- */
+
+static void td_connect(struct syslogd *, struct tls_dest *);
+
+static const char *
+td_port(const struct action *a)
+{
+	return a->rule->act.port ? a->rule->act.port : TLS_DEFAULT_PORT;
+}
+
+static void
+td_retry(evutil_socket_t fd, short what, void *arg)
+{
+	struct tls_dest *td = arg;
+
+	td_connect(td->a->sd, td);
+}
+
+/*
+ * The connection is gone.  Frames the connection had not written yet go
+ * back to the front of the queue; what it had written but the peer may
+ * not have received is counted as possibly lost.
+ */
+static void
+td_down(struct syslogd *sd, struct tls_dest *td, const char *why)
+{
+	struct action *a = td->a;
+	bool was_up = td->state == TD_UP;
+	size_t left = 0;
+	struct timeval tv;
+
+	/* First the state: what this logs may come back here to be sent. */
+	td->state = TD_DOWN;
+	if (td->bev != NULL) {
+		left = evbuffer_get_length(bufferevent_get_output(td->bev));
+		if (was_up) {
+			SSL *ssl = bufferevent_openssl_get_ssl(td->bev);
+			if (ssl != NULL)
+				(void)SSL_shutdown(ssl);
+		}
+		bufferevent_free(td->bev);
+		td->bev = NULL;
+		ERR_clear_error();
+	}
+	if (left > 0) {
+		a->cnt.dropped += a->inflight_msgs;
+		ilog(sd, LOG_WARNING, "%s: %zu messages (%zu bytes) not sent "
+		    "when the connection ended", a->name, a->inflight_msgs,
+		    left);
+	}
+	a->inflight_msgs = 0;
+	if (!td->failure_reported || was_up) {
+		ilog(sd, LOG_WARNING, "%s: %s; retrying in the background",
+		    a->name, why);
+		td->failure_reported = true;
+	}
+	td->backoff = td->backoff == 0 ? 1 : td->backoff * 2;
+	if (td->backoff > RECONNECT_MAX_SEC)
+		td->backoff = RECONNECT_MAX_SEC;
+	tv.tv_sec = td->backoff;
+	tv.tv_usec = 0;
+	if (td->retry == NULL)
+		td->retry = evtimer_new(sd->base, td_retry, td);
+	if (td->retry != NULL)
+		evtimer_add(td->retry, &tv);
+}
+
+static void
+td_send_queue(struct syslogd *sd, struct tls_dest *td)
+{
+	struct action *a = td->a;
+
+	if (td->state != TD_UP || td->bev == NULL ||
+	    evbuffer_get_length(a->out) == 0)
+		return;
+	evbuffer_add_buffer(bufferevent_get_output(td->bev), a->out);
+	a->inflight_msgs += a->queued_msgs;
+	a->cnt.written += a->queued_msgs;
+	a->queued_msgs = 0;
+}
+
+static void
+td_read(struct bufferevent *bev, void *arg)
+{
+	/* A syslog receiver sends nothing; whatever it sends is ignored. */
+	evbuffer_drain(bufferevent_get_input(bev),
+	    evbuffer_get_length(bufferevent_get_input(bev)));
+}
+
+static void
+td_written(struct bufferevent *bev, void *arg)
+{
+	struct tls_dest *td = arg;
+
+	/* The output buffer ran empty: all of it reached the kernel. */
+	td->a->inflight_msgs = 0;
+}
+
+static void
+td_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct tls_dest *td = arg;
+	struct action *a = td->a;
+	struct syslogd *sd = a->sd;
+	struct tls_verdict v;
+	char line[2 * TLS_ERRLEN], err[TLS_ERRLEN], why[TLS_ERRLEN + 64];
+
+	if (what & BEV_EVENT_CONNECTED) {
+		tls_policy_check_ssl(td->policy,
+		    bufferevent_openssl_get_ssl(bev), &v);
+		tls_verdict_line(&v, TLS_ROLE_CLIENT, a->name, line,
+		    sizeof(line));
+		ilog(sd, v.accept ? LOG_INFO : LOG_WARNING, "%s", line);
+		if (!v.accept) {
+			td->failure_reported = true;
+			td_down(sd, td, "server certificate refused");
+			daemon_flush(sd);
+			return;
+		}
+		td->state = TD_UP;
+		td->backoff = 0;
+		td->failure_reported = false;
+		bufferevent_set_timeouts(bev, NULL, NULL);
+		bufferevent_enable(bev, EV_READ);
+		td_send_queue(sd, td);
+		daemon_flush(sd);
+		return;
+	}
+	if (what & BEV_EVENT_TIMEOUT)
+		snprintf(why, sizeof(why), "%s timed out", td->state == TD_UP ?
+		    "connection" : "connect or handshake");
+	else if (what & BEV_EVENT_EOF)
+		snprintf(why, sizeof(why), "connection closed by the peer");
+	else {
+		int e = EVUTIL_SOCKET_ERROR();
+		int dns = bufferevent_socket_get_dns_error(bev);
+
+		if (dns != 0)
+			snprintf(why, sizeof(why), "cannot resolve: %s",
+			    evutil_gai_strerror(dns));
+		else if (ERR_peek_error() != 0)
+			snprintf(why, sizeof(why), "TLS error: %s",
+			    tls_error(err, sizeof(err)));
+		else
+			snprintf(why, sizeof(why), "%s",
+			    e != 0 ? evutil_socket_error_to_string(e) :
+			    "connection failed");
+	}
+	td_down(sd, td, why);
+	daemon_flush(sd);
+}
+
+static void
+td_connect(struct syslogd *sd, struct tls_dest *td)
+{
+	struct action *a = td->a;
+	struct tlsnet *tn = sd->tn;
+	struct timeval hs = { (time_t)sd->conf->opt.tls_handshake_timeout, 0 };
+	const char *host = a->rule->act.target;
+	struct in6_addr addr;
+	char *end;
+	long port;
+	SSL *ssl;
+
+	if (td->state != TD_DOWN)
+		return;
+	if (tn == NULL || tn->cur == NULL) {
+		td_down(sd, td, "no TLS context");
+		return;
+	}
+	port = strtol(td_port(a), &end, 10);
+	if (*end != '\0') {
+		struct servent *se = getservbyname(td_port(a), "tcp");
+		port = se != NULL ? ntohs((uint16_t)se->s_port) : -1;
+	}
+	if (port <= 0 || port > 65535) {
+		td->failure_reported = true;
+		ilog(sd, LOG_ERR, "%s: unknown port \"%s\"", a->name,
+		    td_port(a));
+		a->broken = true;
+		return;
+	}
+	if (sd->dns == NULL)
+		sd->dns = evdns_base_new(sd->base,
+		    EVDNS_BASE_INITIALIZE_NAMESERVERS |
+		    EVDNS_BASE_DISABLE_WHEN_INACTIVE);
+	ref_drop(td->ref);
+	td->ref = ref_take(tn->cur);
+	if ((ssl = SSL_new(td->ref->ctx->client)) == NULL) {
+		td_down(sd, td, "cannot create a TLS session");
+		return;
+	}
+	/* SNI only for names: RFC 6066 has no place for addresses. */
+	if (inet_pton(AF_INET, host, &addr) != 1 &&
+	    inet_pton(AF_INET6, host, &addr) != 1)
+		(void)SSL_set_tlsext_host_name(ssl, host);
+	td->bev = bufferevent_openssl_socket_new(sd->base, -1, ssl,
+	    BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE);
+	if (td->bev == NULL) {
+		SSL_free(ssl);
+		td_down(sd, td, "cannot create a connection");
+		return;
+	}
+	bufferevent_openssl_set_allow_dirty_shutdown(td->bev, 1);
+	bufferevent_setcb(td->bev, td_read, td_written, td_event, td);
+	bufferevent_set_timeouts(td->bev, hs.tv_sec > 0 ? &hs : NULL,
+	    hs.tv_sec > 0 ? &hs : NULL);
+	td->state = TD_CONNECTING;
+	if (bufferevent_socket_connect_hostname(td->bev, sd->dns, AF_UNSPEC,
+	    host, (int)port) == -1) {
+		/* The event callback has not run; say why ourselves. */
+		td->state = TD_CONNECTING;
+		td_down(sd, td, "cannot connect");
+	}
+}
+
+static int
+td_open(struct syslogd *sd, struct action *a)
+{
+	char err[TLS_ERRLEN];
+	struct tls_dest *td = a->tls;
+
+	if (td == NULL) {
+		if ((td = calloc(1, sizeof(*td))) == NULL)
+			return -1;
+		td->a = a;
+		a->tls = td;
+	}
+	if (td->policy == NULL) {
+		td->policy = tls_policy_client(&sd->conf->opt, &a->rule->act,
+		    err, sizeof(err));
+		if (td->policy == NULL) {
+			ilog(sd, LOG_ERR, "%s (%s line %d): %s", a->name,
+			    sd->conf->file, a->rule->line, err);
+			return -1;
+		}
+	}
+	if (td->state == TD_DOWN && (td->retry == NULL ||
+	    !evtimer_pending(td->retry, NULL)))
+		td_connect(sd, td);
+	return 0;
+}
+
+static void
+td_write(struct syslogd *sd, struct action *a, const struct msg *m,
+    const char *wire, size_t len, size_t body_off)
+{
+	struct tls_dest *td = a->tls;
+	char prefix[24];
+	size_t plen = frame_prefix(len, prefix, sizeof(prefix));
+	size_t queued = evbuffer_get_length(a->out);
+
+	if (td != NULL && td->state == TD_UP && td->bev != NULL && queued == 0) {
+		struct evbuffer *out = bufferevent_get_output(td->bev);
+
+		if (a->max_bytes < 0 || evbuffer_get_length(out) + plen + len <=
+		    (unsigned long long)a->max_bytes) {
+			evbuffer_add(out, prefix, plen);
+			evbuffer_add(out, wire, len);
+			a->inflight_msgs++;
+			a->cnt.written++;
+			return;
+		}
+	}
+	if (a->max_bytes >= 0 && queued + plen + len >
+	    (unsigned long long)a->max_bytes) {
+		a->cnt.dropped++;
+		return;
+	}
+	evbuffer_add(a->out, prefix, plen);
+	evbuffer_add(a->out, wire, len);
+	a->queued_msgs++;
+	action_mark_dirty(sd, a);
+}
+
+static void
+td_flush(struct syslogd *sd, struct action *a)
+{
+	if (a->tls != NULL)
+		td_send_queue(sd, a->tls);
+}
+
+static void
+td_close(struct syslogd *sd, struct action *a)
+{
+	struct tls_dest *td = a->tls;
+
+	if (td == NULL)
+		return;
+	if (td->bev != NULL) {
+		if (td->state == TD_UP) {
+			SSL *ssl = bufferevent_openssl_get_ssl(td->bev);
+			if (ssl != NULL)
+				(void)SSL_shutdown(ssl);
+		}
+		bufferevent_free(td->bev);
+	}
+	if (td->retry != NULL)
+		event_free(td->retry);
+	tls_policy_free(td->policy);
+	ref_drop(td->ref);
+	free(td);
+	a->tls = NULL;
+}
+
+const struct action_ops tls_dest_ops = {
+	.open = td_open,
+	.write = td_write,
+	.flush = td_flush,
+	.close = td_close,
+};
+
+void
+tlsnet_retry_now(struct syslogd *sd)
+{
+	for (size_t i = 0; i < sd->nactions; i++) {
+		struct tls_dest *td = sd->actions[i]->tls;
+
+		if (td == NULL || td->state != TD_DOWN)
+			continue;
+		if (td->retry != NULL)
+			evtimer_del(td->retry);
+		td->backoff = 0;
+		td_connect(sd, td);
+	}
+}
+
+static bool
+same_list(const struct strlist *x, const struct strlist *y)
+{
+	if (x->n != y->n)
+		return false;
+	for (size_t i = 0; i < x->n; i++)
+		if (strcmp(x->v[i], y->v[i]) != 0)
+			return false;
+	return true;
+}
+
+static bool
+same_dest(const struct conf_action *x, const struct conf_action *y)
+{
+	return x->type == ACT_TLS && y->type == ACT_TLS &&
+	    same_str(x->target, y->target) && same_str(x->port, y->port) &&
+	    same_list(&x->tls_subjects, &y->tls_subjects) &&
+	    same_list(&x->tls_fingerprints, &y->tls_fingerprints) &&
+	    same_str(x->tls_certfile, y->tls_certfile) &&
+	    x->tls_verify == y->tls_verify;
+}
+
+/*
+ * A reload keeps a destination's connection and queue when the new
+ * configuration has the same destination with the same options.
+ */
+bool
+tlsnet_adopt(struct syslogd *sd, struct action *a, struct action **old,
+    size_t nold)
+{
+	for (size_t i = 0; i < nold; i++) {
+		struct action *o = old[i];
+
+		if (o == NULL || o->tls == NULL ||
+		    !same_dest(&o->rule->act, &a->rule->act))
+			continue;
+		a->tls = o->tls;
+		a->tls->a = a;
+		o->tls = NULL;
+		evbuffer_add_buffer(a->out, o->out);
+		a->queued_msgs = o->queued_msgs;
+		a->inflight_msgs = o->inflight_msgs;
+		o->queued_msgs = o->inflight_msgs = 0;
+		return true;
+	}
+	return false;
+}
