@@ -19,6 +19,11 @@ check: tests
 run: all
 	sh etc/demo/run.sh
 
+# the benchmark suite against rsyslog and syslog-ng (tests/bench/README.bench);
+# make bench BENCH_ARGS=--quick for a short run
+bench: all
+	cd tests/bench && $(MAKE) && sh bench.sh $(BENCH_ARGS)
+
 install: all
 	cd syslogd && $(MAKE) install
 	cd newsyslog && $(MAKE) install
@@ -33,4 +38,4 @@ clean:
 	cd tests && $(MAKE) clean
 	rm -rf run
 
-.PHONY: all tests check run install clean
+.PHONY: all tests check run bench install clean

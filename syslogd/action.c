@@ -259,7 +259,10 @@ action_write_queue(struct syslogd *sd, struct action *a)
 static void
 repeat_parts(const struct msg *m, const char *parts[4], size_t lens[4])
 {
-	parts[0] = m->host;	lens[0] = strlen(m->host);
+	/* The host as written: a message without HOSTNAME is its sender's. */
+	parts[0] = m->host[0] != '\0' ? m->host :
+	    m->recvhost != NULL ? m->recvhost : "";
+	lens[0] = strlen(parts[0]);
 	parts[1] = m->app;	lens[1] = strlen(m->app);
 	parts[2] = m->procid;	lens[2] = strlen(m->procid);
 	parts[3] = m->text;	lens[3] = m->textlen;

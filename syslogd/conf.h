@@ -22,11 +22,28 @@ enum action_type {
 	ACT_PIPE,	/* |command */
 	ACT_USERS,	/* user1,user2 */
 	ACT_WALL,	/* * */
-	ACT_UDP,	/* @host, @host:port, @[v6addr]:port */
+	ACT_UDP,	/* @host, @host:port, @v6addr (no port) */
 	ACT_TLS,	/* @[host]:port(options) */
 };
 
 enum tls_verify { TLS_VERIFY_ON, TLS_VERIFY_OPT, TLS_VERIFY_OFF };
+
+/* Default credentials; a build may override them with -D. */
+#ifndef CONF_DEFAULT_TLS_KEY
+#define CONF_DEFAULT_TLS_KEY	"/etc/openssl/default.key"
+#endif
+#ifndef CONF_DEFAULT_TLS_CERT
+#define CONF_DEFAULT_TLS_CERT	"/etc/openssl/default.crt"
+#endif
+
+/* Defaults of the other global options (see conf.c for all of them). */
+#define CONF_DEFAULT_TLS_PORT		"6514"	/* syslog-tls */
+#define CONF_MIN_TLS_MSG_SIZE		8192	/* RFC 5425 */
+#define CONF_DEFAULT_TLS_MSG_SIZE	16384
+#define CONF_DEFAULT_TLS_CONNECTIONS	256
+#define CONF_DEFAULT_TLS_HANDSHAKE	10	/* seconds */
+#define CONF_DEFAULT_TLS_IDLE		0	/* seconds; 0: none */
+#define CONF_LINE_MAX			65536	/* bytes in a logical line */
 
 struct conf_action {
 	enum action_type type;
@@ -119,5 +136,25 @@ int	conf_parse_bool(const char *s, bool *out);
  * Returns 0 or -1.
  */
 int	conf_parse_size(const char *s, long long *out);
+
+/*
+ * Parses one action, the text after the selector and its blanks:
+ * "/path", "-/path", "+/path", "|cmd", "*", "user1,user2", "@host:port",
+ * "@[host]:port(options)".  Fills *out (to be freed with
+ * conf_action_free()) and returns 0, or returns -1 with the problem in
+ * err and nothing to free.  Used by conf_parse().
+ */
+int	conf_action_parse(const char *text, size_t len,
+	    struct conf_action *out, char *err, size_t errlen);
+void	conf_action_free(struct conf_action *a);
+
+/* A port: 1 to 65535, or a service name of letters, digits and "-". */
+bool	conf_port_ok(const char *s, size_t len);
+
+/*
+ * Appends "text" (double quotes included) to ob for an error message:
+ * cut to a sane length, with bytes that are not printable escaped.
+ */
+void	conf_errword(struct outbuf *ob, const char *s, size_t len);
 
 #endif

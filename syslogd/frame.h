@@ -24,7 +24,8 @@ struct frame_dec {
 };
 
 enum frame_status {
-	FRAME_MORE,	/* everything given was consumed; need more input */
+	FRAME_MORE,	/* need more input: discard *consumed bytes (maybe
+			   fewer than given) and call again with more */
 	FRAME_MSG,	/* a message is ready in out */
 	FRAME_ERROR,	/* not a valid frame: close the connection */
 };

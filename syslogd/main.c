@@ -125,7 +125,7 @@ parse_options(struct options *o, int argc, char **argv, bool *check_only,
 	o->mark_minutes = 20;
 	o->format = MSG_FMT_BSD;
 	while ((ch = getopt(argc, argv,
-	    "B:b:dFf:g:Ii:KkMm:Nno:P:p:rSsTt:Uu:vX")) != -1) {
+	    "B:b:dFf:g:Ii:Kkm:Nno:P:p:rSsTt:Uu:vX")) != -1) {
 		switch (ch) {
 		case 'B':
 			o->rcvbuf = number_arg('B', optarg, 1, 1L << 30);
@@ -436,7 +436,8 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		break;
 	case SIGINT:
 	case SIGQUIT:
-		if (!sd->opt.debug)
+		/* In the foreground (-d, -F) they come from a terminal. */
+		if (!sd->opt.foreground)
 			break;
 		/* FALLTHROUGH */
 	case SIGTERM:

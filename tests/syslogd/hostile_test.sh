@@ -1,5 +1,152 @@
 #! /usr/bin/env atf-sh
-# STUB
-atf_test_case stub
-stub_body() { atf_skip "not written yet"; }
-atf_init_test_cases() { atf_add_test_case stub; }
+# Hostile senders: huge datagrams, garbage floods, control characters.
+
+. "$(atf_get_srcdir)/common.subr"
+
+# start_all: one daemon, unix socket and UDP on $(port), *.* to "all".
+start_all()
+{
+	add_rule '*.*' "$PWD/all"
+	start_syslogd -b 127.0.0.1:$(port) "$@"
+	wait_for ' syslogd\[[0-9]+\]: restart$' all
+}
+
+# payload FILE PREFIX SIZE CHAR: PREFIX then CHAR up to SIZE bytes in all.
+payload()
+{
+	{
+		printf '%s' "$2"
+		head -c $(($3 - ${#2})) /dev/zero | tr '\0' "$4"
+	} >"$1"
+	[ "$(wc -c <"$1")" -eq "$3" ] || atf_fail "could not build $1"
+}
+
+# still_serving TAG: the daemon is alive and logs a normal message (sent
+# over unix, then over UDP until one arrives: UDP may drop while busy).
+still_serving()
+{
+	local i=0
+	assert_alive
+	send_local user.info "$1" "unix still served"
+	wait_for " $1: unix still served\$" all 30
+	while ! grep -q " $1: udp still served" all; do
+		i=$((i + 1))
+		[ $i -le 100 ] || atf_fail "UDP no longer served: $(_show all)"
+		"$SENDRAW" -4 $(port) -s "<14>$1: udp still served"
+		_tick
+	done
+	assert_alive
+}
+
+atf_test_case big_unix cleanup
+big_unix_head() { atf_set descr "A 64 KiB (and a 200 KB) unix datagram: logged on one line, the daemon goes on"; }
+big_unix_body()
+{
+	start_all
+	payload big '<13>bigu: ' 65536 A
+	payload huge '<13>hugeu: ' 200000 C
+	atf_check "$SENDRAW" -u "$PWD/log" -f big
+	atf_check "$SENDRAW" -u "$PWD/log" -f huge
+	still_serving after
+	assert_count ' bigu: AAAAAAAAAA+$' all 1
+	assert_count ' hugeu: CCCCCCCCCC+$' all 1
+}
+big_unix_cleanup() { common_cleanup; }
+
+atf_test_case big_udp cleanup
+big_udp_head() { atf_set descr "A 65507-byte UDP datagram (the IPv4 maximum): logged, the daemon goes on"; }
+big_udp_body()
+{
+	start_all
+	payload big '<13>bigudp: ' 65507 B
+	atf_check "$SENDRAW" -4 $(port) -f big
+	wait_for ' bigudp: BBBBBBBBBB+$' all
+	still_serving after
+	assert_count ' bigudp: ' all 1
+}
+big_udp_cleanup() { common_cleanup; }
+
+atf_test_case flood_udp cleanup
+flood_udp_head() { atf_set descr "10,000 random garbage UDP datagrams: the daemon survives and still serves"; }
+flood_udp_body()
+{
+	start_all
+	atf_check "$SENDRAW" -4 $(port) -n 5000 -r 100
+	atf_check "$SENDRAW" -4 $(port) -n 4000 -r 1400
+	atf_check "$SENDRAW" -4 $(port) -n 900 -r 9000
+	atf_check "$SENDRAW" -4 $(port) -n 100 -r 65507
+	still_serving after
+	# One datagram makes one line at most, whatever bytes it holds.
+	local n=$(wc -l <all)
+	[ $n -le 10010 ] || atf_fail "$n lines from 10,000 datagrams"
+}
+flood_udp_cleanup() { common_cleanup; }
+
+atf_test_case flood_unix cleanup
+flood_unix_head() { atf_set descr "10,000 random garbage unix datagrams: one line each at most, the daemon still serves"; }
+flood_unix_body()
+{
+	start_all
+	atf_check "$SENDRAW" -u "$PWD/log" -n 5000 -r 100
+	atf_check "$SENDRAW" -u "$PWD/log" -n 4000 -r 1400
+	atf_check "$SENDRAW" -u "$PWD/log" -n 900 -r 9000
+	atf_check "$SENDRAW" -u "$PWD/log" -n 100 -r 65536
+	still_serving after
+	# Unix datagrams are not lost: all arrived before "after"; with
+	# repeat lines, never more than one line each.
+	local n=$(wc -l <all)
+	[ $n -le 10010 ] || atf_fail "$n lines from 10,000 datagrams"
+	[ $n -ge 100 ] || atf_fail "only $n lines from 10,000 datagrams"
+}
+flood_unix_cleanup() { common_cleanup; }
+
+atf_test_case control_chars cleanup
+control_chars_head() { atf_set descr "NUL, CR/LF, invalid UTF-8 and ANSI escapes: one line per message, escaped"; }
+control_chars_body()
+{
+	start_all -r
+	local via
+	for via in u n; do
+		printf '<13>hnul%s: before\000after\n' $via >m1
+		printf '<13>hcrlf%s: one\r\ntwo\nthree\n' $via >m2
+		printf '<13>hutf%s: bad \377\376 x \300\200 y \355\240\200 end' $via >m3
+		printf '<13>hesc%s: \033[31mred\033[0m \033]0;title\007 \010\177 tab\tkept' $via >m4
+		printf '<13>hok%s: gr\303\274\303\237e \346\227\245\346\234\254' $via >m5
+		for m in m1 m2 m3 m4 m5; do
+			if [ $via = u ]; then
+				atf_check "$SENDRAW" -u "$PWD/log" -f $m
+			else
+				atf_check "$SENDRAW" -4 $(port) -f $m
+			fi
+		done
+		wait_for " hok$via: " all
+	done
+	for via in u n; do
+		for tag in hnul hcrlf hutf hesc hok; do
+			assert_count " $tag$via: " all 1
+		done
+		atf_check -o match:"hcrlf$via: one(\\^M)?\\^Jtwo\\^Jthree\$" cat all
+		assert_has "hutf$via: bad \\377\\376 x \\300\\200 y \\355\\240\\200 end" all
+		assert_has "hesc$via: ^[[31mred^[[0m ^[]0;title^G ^H^? tab$(printf '\t')kept" all
+		assert_has "hnul$via: before" all
+		assert_has "hok$via: $(printf 'gr\303\274\303\237e \346\227\245\346\234\254')" all
+	done
+	# restart + 10 messages, and no raw NUL, CR, ESC, BS, BEL or DEL.
+	assert_count '' all 11
+	tr -d '\000\007\010\015\033\177' <all >clean
+	cmp -s all clean || atf_fail "raw control bytes in the file: $(_show all)"
+	# The invalid sequences are escaped byte by byte, none kept raw.
+	grep -a "hutf" all | LC_ALL=C grep -q "$(printf '[\200-\377]')" &&
+	    atf_fail "raw invalid UTF-8 kept: $(_show all)"
+	return 0
+}
+control_chars_cleanup() { common_cleanup; }
+
+atf_init_test_cases()
+{
+	atf_add_test_case big_unix
+	atf_add_test_case big_udp
+	atf_add_test_case flood_udp
+	atf_add_test_case flood_unix
+	atf_add_test_case control_chars
+}
