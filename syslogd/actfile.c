@@ -29,6 +29,8 @@ open_fifo(struct syslogd *sd, struct action *a)
 		action_error(sd, a, errno, "open");
 		return -1;
 	}
+	/* No reader yet: lines wait in the backlog. */
+	a->blocked = a->fd == -1;
 	return 0;
 }
 
@@ -40,7 +42,7 @@ file_open(struct syslogd *sd, struct action *a)
 
 	if (stat(path, &st) == 0 && S_ISFIFO(st.st_mode)) {
 		a->kind = K_FIFO;
-		a->max_bytes = sd->conf->opt.fifo_queue.size;
+		action_set_limits(a, &sd->conf->opt.fifo_queue);
 		return open_fifo(sd, a);
 	}
 	a->fd = open(path, O_WRONLY | O_APPEND | O_NOCTTY | O_NONBLOCK |
@@ -52,7 +54,7 @@ file_open(struct syslogd *sd, struct action *a)
 	if (isatty(a->fd)) {
 		a->kind = K_TTY;
 		a->ops = &tty_ops;
-		return 0;
+		return a->ops->open(sd, a);
 	}
 	/* Regular files: O_NONBLOCK means nothing, but keep writes simple. */
 	(void)fcntl(a->fd, F_SETFL, O_WRONLY | O_APPEND);
@@ -73,7 +75,7 @@ file_write(struct syslogd *sd, struct action *a, const struct msg *m,
 			taglen = msg_verbose_tag(m->fac, m->sev,
 			    sd->opt.verbose, tag, sizeof(tag));
 	}
-	action_enqueue(sd, a, wire, len, tag, taglen);
+	action_enqueue(sd, a, m->sev, wire, len, tag, taglen);
 }
 
 static void
@@ -104,9 +106,8 @@ file_write_error(struct syslogd *sd, struct action *a, int err)
 		return;
 	}
 	/* Anything else will not get better by itself: count and drop. */
-	a->cnt.dropped += a->queued_msgs;
-	a->queued_msgs = 0;
-	evbuffer_drain(a->out, evbuffer_get_length(a->out));
+	action_discard(a);
+	a->blocked = false;
 }
 
 static void

@@ -98,17 +98,9 @@ action_new(struct syslogd *sd, const struct conf_rule *r)
 	a->child = -1;
 	a->name = display_name(&r->act);
 	a->out = evbuffer_new();
-	switch (a->kind) {
-	case K_PIPE:
-		a->max_bytes = sd->conf->opt.pipe_queue.size;
-		break;
-	case K_TLS:
-		a->max_bytes = sd->conf->opt.tls_queue.size;
-		break;
-	default:
-		a->max_bytes = sd->conf->opt.file_queue.size;
-		break;
-	}
+	action_set_limits(a, a->kind == K_PIPE ? &sd->conf->opt.pipe_queue :
+	    a->kind == K_TLS ? &sd->conf->opt.tls_queue :
+	    &sd->conf->opt.file_queue);
 	if (a->name == NULL || a->out == NULL) {
 		action_free(sd, a);
 		return NULL;
@@ -131,12 +123,10 @@ action_free(struct syslogd *sd, struct action *a)
 		a->ops->flush(sd, a);
 	if (a->ops != NULL)
 		a->ops->close(sd, a);
-	a->cnt.dropped += a->queued_msgs;
-	if (a->out != NULL && evbuffer_get_length(a->out) > 0) {
-		size_t left = evbuffer_get_length(a->out);
-		ilog(sd, LOG_WARNING, "%s: %zu bytes not written at close",
-		    a->name, left);
-	}
+	if (a->queued_msgs + a->backlog.count > 0)
+		ilog(sd, LOG_WARNING, "%s: %zu messages not written at close",
+		    a->name, a->queued_msgs + a->backlog.count);
+	action_discard(a);
 	if (a->dirty) {
 		struct action **pp;
 		for (pp = &sd->dirty; *pp != NULL; pp = &(*pp)->next_dirty)
@@ -177,29 +167,69 @@ action_mark_dirty(struct syslogd *sd, struct action *a)
 	sd->dirty = a;
 }
 
-bool
-action_enqueue(struct syslogd *sd, struct action *a, const char *line,
-    size_t len, const char *prefix, size_t prefixlen)
+void
+action_set_limits(struct action *a, const struct queue_limit *q)
 {
-	size_t queued = evbuffer_get_length(a->out);
-	size_t need = prefixlen + len + 1;
+	a->backlog.max_count = q->length;
+	a->backlog.max_bytes = q->size;
+}
 
-	if (a->max_bytes >= 0 && queued > 0 &&
-	    queued + need > (unsigned long long)a->max_bytes) {
-		a->cnt.dropped++;
-		return false;
-	}
-	if ((prefixlen > 0 && evbuffer_add(a->out, prefix, prefixlen) == -1) ||
-	    evbuffer_add(a->out, line, len) == -1 ||
-	    evbuffer_add(a->out, "\n", 1) == -1) {
-		a->cnt.dropped++;
-		return false;
-	}
-	a->queued_msgs++;
-	if (queued + need > a->cnt.queued_max)
-		a->cnt.queued_max = queued + need;
+void
+action_discard(struct action *a)
+{
+	a->cnt.dropped += a->queued_msgs + a->backlog.count;
+	a->queued_msgs = 0;
+	if (a->out != NULL)
+		evbuffer_drain(a->out, evbuffer_get_length(a->out));
+	mq_clear(&a->backlog);
+}
+
+bool
+action_backlog(struct action *a, int sev, const char *rec, size_t len)
+{
+	int dropped = mq_push(&a->backlog, sev, rec, len);
+
+	a->cnt.dropped += dropped < 0 ? 1 : (unsigned)dropped;
+	return dropped == 0;
+}
+
+/*
+ * The fast path appends to this batch's buffer; a destination that is
+ * not taking lines gets them in its backlog, whose limits decide what is
+ * dropped.
+ */
+bool
+action_enqueue(struct syslogd *sd, struct action *a, int sev,
+    const char *line, size_t len, const char *prefix, size_t prefixlen)
+{
+	char small[2048], *rec;
+	size_t need = prefixlen + len + 1;
+	bool ok;
+
 	action_mark_dirty(sd, a);
-	return true;
+	if (!a->blocked && a->backlog.count == 0) {
+		if ((prefixlen > 0 &&
+		    evbuffer_add(a->out, prefix, prefixlen) == -1) ||
+		    evbuffer_add(a->out, line, len) == -1 ||
+		    evbuffer_add(a->out, "\n", 1) == -1) {
+			a->cnt.dropped++;
+			return false;
+		}
+		a->queued_msgs++;
+		return true;
+	}
+	rec = need <= sizeof(small) ? small : malloc(need);
+	if (rec == NULL) {
+		a->cnt.dropped++;
+		return false;
+	}
+	memcpy(rec, prefix, prefixlen);
+	memcpy(rec + prefixlen, line, len);
+	rec[need - 1] = '\n';
+	ok = action_backlog(a, sev, rec, need);
+	if (rec != small)
+		free(rec);
+	return ok;
 }
 
 static void
@@ -218,35 +248,53 @@ write_ready(evutil_socket_t fd, short what, void *arg)
 void
 action_write_queue(struct syslogd *sd, struct action *a)
 {
+	struct mq_ent *e;
+	size_t moved;
 	int n;
 
-	while (a->fd != -1 && evbuffer_get_length(a->out) > 0) {
-		n = evbuffer_write(a->out, a->fd);
-		if (n > 0)
-			continue;
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			if (a->write_ev == NULL)
-				a->write_ev = event_new(sd->base, a->fd,
-				    EV_WRITE, write_ready, a);
-			if (a->write_ev != NULL)
-				event_add(a->write_ev, NULL);
+	for (;;) {
+		while (a->fd != -1 && evbuffer_get_length(a->out) > 0) {
+			n = evbuffer_write(a->out, a->fd);
+			if (n > 0)
+				continue;
+			if (n == -1 && errno == EINTR)
+				continue;
+			a->blocked = true;
+			if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+				if (a->write_ev == NULL)
+					a->write_ev = event_new(sd->base, a->fd,
+					    EV_WRITE, write_ready, a);
+				if (a->write_ev != NULL)
+					event_add(a->write_ev, NULL);
+				return;
+			}
+			if (n == -1 && a->ops->write_error != NULL)
+				a->ops->write_error(sd, a, errno);
+			else
+				action_error(sd, a, n == -1 ? errno : EIO,
+				    "write");
 			return;
 		}
-		if (n == -1 && a->ops->write_error != NULL) {
-			a->ops->write_error(sd, a, errno);
+		if (a->fd == -1) {
+			a->blocked = true;
 			return;
 		}
-		action_error(sd, a, n == -1 ? errno : EIO, "write");
-		return;
-	}
-	if (evbuffer_get_length(a->out) == 0) {
 		a->cnt.written += a->queued_msgs;
 		a->queued_msgs = 0;
+		a->blocked = false;
 		if (a->last_errno != 0) {
 			a->last_errno = 0;
 			ilog(sd, LOG_NOTICE, "%s: writing again", a->name);
+		}
+		if (a->backlog.count == 0)
+			return;
+		/* The backlog goes out oldest first, a bounded chunk at a time. */
+		for (moved = 0; moved < 256 * 1024 &&
+		    (e = mq_pop(&a->backlog)) != NULL;) {
+			evbuffer_add(a->out, e->data, e->len);
+			moved += e->len;
+			a->queued_msgs++;
+			free(e);
 		}
 	}
 }

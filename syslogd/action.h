@@ -15,6 +15,7 @@
 #include <sys/types.h>
 
 #include "conf.h"
+#include "mqueue.h"
 #include "msg.h"
 
 struct syslogd;
@@ -31,7 +32,7 @@ struct action_counters {
 	unsigned long long	dropped;	/* lost, any reason */
 	unsigned long long	dropped_reported;
 	unsigned long long	truncated;
-	unsigned long long	queued_max;	/* high-water mark, bytes */
+	unsigned long long	resent;		/* TLS: sent again after a reconnect */
 };
 
 enum action_kind { K_FILE, K_FIFO, K_TTY, K_CONSOLE, K_PIPE, K_USERS,
@@ -63,9 +64,15 @@ struct action {
 	bool			 broken;	/* unusable until next reload */
 	int			 last_errno;	/* reported once per change */
 
-	struct evbuffer		*out;		/* bytes not yet written */
-	size_t			 queued_msgs;	/* messages in out (approx.) */
-	long long		 max_bytes;	/* queue limit; -1 unlimited */
+	/*
+	 * out holds this batch's lines until the end of the batch; while
+	 * the destination cannot take them (blocked), lines wait in the
+	 * bounded backlog instead, which drops the least severe first.
+	 */
+	struct evbuffer		*out;
+	size_t			 queued_msgs;	/* messages in out */
+	struct mqueue		 backlog;
+	bool			 blocked;
 	struct event		*write_ev;	/* waiting for the fd */
 	struct event		*retry_timer;	/* ENOSPC and restarts */
 	struct action		*next_dirty;
@@ -90,7 +97,6 @@ struct action {
 	int			 backoff;	/* seconds until the next retry */
 	int			 udp_fd4, udp_fd6;
 	struct tls_dest		*tls;		/* TLS destinations */
-	size_t			 inflight_msgs;	/* TLS: written, maybe not sent */
 
 	struct action_counters	 cnt;
 };
@@ -104,9 +110,16 @@ void		 action_submit(struct syslogd *sd, struct action *a,
 /* Writes a pending "last message repeated" line now. */
 void		 action_flush_repeat(struct syslogd *sd, struct action *a);
 /* Queues bytes for writing at the end of the batch, within limits. */
-bool		 action_enqueue(struct syslogd *sd, struct action *a,
+bool		 action_enqueue(struct syslogd *sd, struct action *a, int sev,
 		    const char *line, size_t len, const char *prefix,
 		    size_t prefixlen);
+/* Puts a record (with its newline) into the backlog; counts drops. */
+bool		 action_backlog(struct action *a, int sev, const char *rec,
+		    size_t len);
+/* Sets the backlog limits. */
+void		 action_set_limits(struct action *a, const struct queue_limit *q);
+/* Drops everything queued, counting it. */
+void		 action_discard(struct action *a);
 /* Writes the queue to a.fd; registers for writability when needed. */
 void		 action_write_queue(struct syslogd *sd, struct action *a);
 /* Says how many messages were dropped since the last report. */

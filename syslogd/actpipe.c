@@ -123,7 +123,7 @@ pipe_write(struct syslogd *sd, struct action *a, const struct msg *m,
 			taglen = msg_verbose_tag(m->fac, m->sev,
 			    sd->opt.verbose, tag, sizeof(tag));
 	}
-	action_enqueue(sd, a, wire, len, tag, taglen);
+	action_enqueue(sd, a, m->sev, wire, len, tag, taglen);
 }
 
 /* The command is gone: close our end and start it again shortly. */
@@ -135,6 +135,7 @@ pipe_lost(struct syslogd *sd, struct action *a)
 	if (a->fd != -1)
 		close(a->fd);
 	a->fd = -1;
+	a->blocked = true;
 	if (a->write_ev != NULL) {
 		event_free(a->write_ev);
 		a->write_ev = NULL;

@@ -50,9 +50,11 @@ tty_open(struct syslogd *sd, struct action *a)
 	const char *path = a->kind == K_CONSOLE ? "/dev/console" :
 	    a->rule->act.target;
 
+	struct queue_limit ql = { -1, TTY_QUEUE_MAX };
+
+	action_set_limits(a, &ql);
 	if (a->fd != -1)
 		return 0;
-	a->max_bytes = TTY_QUEUE_MAX;
 	a->fd = open(path, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
 	if (a->fd == -1) {
 		action_error(sd, a, errno, "open");
@@ -73,16 +75,15 @@ tty_write(struct syslogd *sd, struct action *a, const struct msg *m,
 		return;
 	n = tty_line(sd, m, line, sizeof(line) - 1);
 	line[n++] = '\r';
-	action_enqueue(sd, a, line, n, NULL, 0);
+	action_enqueue(sd, a, m->sev, line, n, NULL, 0);
 }
 
 static void
 tty_write_error(struct syslogd *sd, struct action *a, int err)
 {
 	action_error(sd, a, err, "write");
-	a->cnt.dropped += a->queued_msgs;
-	a->queued_msgs = 0;
-	evbuffer_drain(a->out, evbuffer_get_length(a->out));
+	action_discard(a);
+	a->blocked = false;
 	if (err == EIO || err == EBADF) {
 		/* A hung-up terminal: reopen on the next message. */
 		close(a->fd);
@@ -94,9 +95,7 @@ static void
 tty_flush(struct syslogd *sd, struct action *a)
 {
 	if (a->fd == -1 && tty_open(sd, a) == -1) {
-		a->cnt.dropped += a->queued_msgs;
-		a->queued_msgs = 0;
-		evbuffer_drain(a->out, evbuffer_get_length(a->out));
+		action_discard(a);
 		return;
 	}
 	action_write_queue(sd, a);

@@ -77,6 +77,7 @@ resolved(int err, struct evutil_addrinfo *res, void *arg)
 	a->backoff = 0;
 	a->last_errno = 0;
 	a->addrs = res;
+	a->blocked = false;
 	action_mark_dirty(sd, a);
 	daemon_flush(sd);
 }
@@ -115,7 +116,6 @@ udp_open(struct syslogd *sd, struct action *a)
 		action_error(sd, a, errno, "socket");
 		return -1;
 	}
-	a->max_bytes = sd->conf->opt.file_queue.size;
 	/* Addresses need no resolver; names go through evdns. */
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
@@ -125,6 +125,7 @@ udp_open(struct syslogd *sd, struct action *a)
 		a->addrs = res;
 		return 0;
 	}
+	a->blocked = true;	/* until the name resolves */
 	resolve(sd, a);
 	return 0;
 }
@@ -161,28 +162,20 @@ udp_write(struct syslogd *sd, struct action *a, const struct msg *m,
 	if (a->addrs != NULL)
 		send_one(sd, a, wire, len);
 	else
-		action_enqueue(sd, a, wire, len, NULL, 0);
+		action_enqueue(sd, a, m->sev, wire, len, NULL, 0);
 }
 
 /* Sends the lines that waited for the name to resolve. */
 static void
 udp_flush(struct syslogd *sd, struct action *a)
 {
-	struct evbuffer_ptr p;
-	size_t len;
-	char *line;
+	struct mq_ent *e;
 
 	if (a->addrs == NULL)
 		return;
-	while (evbuffer_get_length(a->out) > 0) {
-		p = evbuffer_search_eol(a->out, NULL, &len, EVBUFFER_EOL_LF);
-		if (p.pos < 0)
-			break;
-		line = (char *)evbuffer_pullup(a->out, p.pos + 1);
-		send_one(sd, a, line, (size_t)p.pos);
-		evbuffer_drain(a->out, (size_t)p.pos + 1);
-		if (a->queued_msgs > 0)
-			a->queued_msgs--;
+	while ((e = mq_pop(&a->backlog)) != NULL) {
+		send_one(sd, a, e->data, e->len - 1);	/* without the newline */
+		free(e);
 	}
 }
 

@@ -333,8 +333,9 @@ daemon_report_counters(struct syslogd *sd)
 		const struct action *a = sd->actions[i];
 
 		ilog(sd, LOG_INFO, "%s (line %d): %llu received, %llu written, "
-		    "%zu queued, %llu dropped, %llu truncated", a->name,
-		    a->rule->line, a->cnt.received, a->cnt.written,
-		    a->queued_msgs, a->cnt.dropped, a->cnt.truncated);
+		    "%zu queued, %llu resent, %llu dropped, %llu truncated",
+		    a->name, a->rule->line, a->cnt.received, a->cnt.written,
+		    a->queued_msgs + a->backlog.count, a->cnt.resent,
+		    a->cnt.dropped, a->cnt.truncated);
 	}
 }

@@ -7,6 +7,7 @@
  * connections made with the old one keep it until they close.
  */
 #include <sys/types.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -40,6 +41,14 @@
 
 #define TLS_DEFAULT_PORT	"6514"
 #define RECONNECT_MAX_SEC	60
+/* Output kept in the connection's buffer; the rest waits in the backlog. */
+#define TLS_OUT_HIGH		(256 * 1024)
+#define TLS_OUT_LOW		(64 * 1024)
+/*
+ * What a collector may have acknowledged but not yet read when it dies:
+ * frames this far back are sent again after a reconnect.
+ */
+#define RESEND_MARGIN		(256 * 1024)
 #define PLAINTEXT_MEMORY	16	/* addresses remembered as reported */
 
 struct ctxref {
@@ -88,6 +97,9 @@ struct tls_dest {
 	struct event	*retry;
 	int		 backoff;
 	bool		 failure_reported;
+	/* copies of the frames most recently handed to the connection */
+	struct evbuffer	*sent;
+	size_t		 sent_frames;
 };
 
 static void
@@ -529,18 +541,134 @@ td_retry(evutil_socket_t fd, short what, void *arg)
  * back to the front of the queue; what it had written but the peer may
  * not have received is counted as possibly lost.
  */
+/* Bytes the kernel still holds for the peer (unsent or unacknowledged). */
+static long
+kernel_unacked(int fd)
+{
+	int n;
+
+#if defined(__linux__) && defined(TIOCOUTQ)
+	if (ioctl(fd, TIOCOUTQ, &n) == 0)
+		return n;
+#elif defined(FIONWRITE)
+	if (ioctl(fd, FIONWRITE, &n) == 0)
+		return n;
+#endif
+	(void)fd;
+	(void)n;
+	return -1;
+}
+
+/* Length of the frame at the start of buf ("LEN " + LEN bytes), or 0. */
+static size_t
+frame_len_at(struct evbuffer *buf, size_t off)
+{
+	struct evbuffer_ptr p;
+	char digits[16];
+	size_t n = 0, len = 0;
+
+	if (evbuffer_ptr_set(buf, &p, off, EVBUFFER_PTR_SET) == -1)
+		return 0;
+	if (evbuffer_copyout_from(buf, &p, digits, sizeof(digits)) <= 0)
+		return 0;
+	while (n < sizeof(digits) && digits[n] >= '0' && digits[n] <= '9')
+		len = len * 10 + (size_t)(digits[n++] - '0');
+	if (n == 0 || n == sizeof(digits) || digits[n] != ' ')
+		return 0;
+	return n + 1 + len;
+}
+
+/*
+ * Forgets the frames that the peer surely has: all but the last
+ * kernel-held + not-yet-written + margin bytes.
+ */
+static void
+window_trim(struct tls_dest *td)
+{
+	size_t keep, have, flen;
+	long unacked = -1;
+	int fd;
+
+	if (td->bev != NULL && (fd = bufferevent_getfd(td->bev)) != -1)
+		unacked = kernel_unacked(fd);
+	if (unacked < 0)
+		return;		/* unknown: keep what the limits allow */
+	keep = (size_t)unacked + RESEND_MARGIN + (td->bev != NULL ?
+	    evbuffer_get_length(bufferevent_get_output(td->bev)) : 0);
+	while ((have = evbuffer_get_length(td->sent)) > keep &&
+	    (flen = frame_len_at(td->sent, 0)) > 0 && flen <= have &&
+	    have - flen >= keep) {
+		evbuffer_drain(td->sent, flen);
+		td->sent_frames--;
+	}
+}
+
+/* Severity of a frame "LEN <PRI>...", for the backlog's drop order. */
+static int
+frame_sev(const char *f, size_t len)
+{
+	const char *p = memchr(f, '<', len < 16 ? len : 16);
+	int pri = 0;
+
+	if (p == NULL)
+		return 7;
+	while (++p < f + len && *p >= '0' && *p <= '9')
+		pri = pri * 10 + (*p - '0');
+	return pri & 7;
+}
+
+/*
+ * The connection is gone.  Every frame it may not have delivered (the
+ * resend window, which includes what was never written) goes back to
+ * the front of the backlog, oldest first; duplicates at the collector
+ * are possible and are counted as "resent".
+ */
+static void
+requeue_window(struct tls_dest *td)
+{
+	struct action *a = td->a;
+	size_t total = evbuffer_get_length(td->sent), off = 0, n = 0, flen;
+	size_t *offs;
+	char *flat;
+
+	if (td->sent_frames == 0 || total == 0)
+		return;
+	if ((offs = calloc(td->sent_frames, sizeof(*offs))) == NULL ||
+	    (flat = (char *)evbuffer_pullup(td->sent, -1)) == NULL) {
+		free(offs);
+		a->cnt.dropped += td->sent_frames;
+		return;
+	}
+	while (off < total && n < td->sent_frames &&
+	    (flen = frame_len_at(td->sent, off)) > 0 && off + flen <= total) {
+		offs[n++] = off;
+		off += flen;
+	}
+	for (size_t i = n; i-- > 0;) {
+		size_t end = i + 1 < n ? offs[i + 1] : off;
+
+		(void)mq_push_front(&a->backlog,
+		    frame_sev(flat + offs[i], end - offs[i]), flat + offs[i],
+		    end - offs[i]);
+	}
+	a->cnt.resent += n;
+	if (a->cnt.written >= n)
+		a->cnt.written -= n;
+	free(offs);
+	evbuffer_drain(td->sent, total);
+	td->sent_frames = 0;
+}
+
 static void
 td_down(struct syslogd *sd, struct tls_dest *td, const char *why)
 {
 	struct action *a = td->a;
 	bool was_up = td->state == TD_UP;
-	size_t left = 0;
 	struct timeval tv;
 
 	/* First the state: what this logs may come back here to be sent. */
 	td->state = TD_DOWN;
 	if (td->bev != NULL) {
-		left = evbuffer_get_length(bufferevent_get_output(td->bev));
 		if (was_up) {
 			SSL *ssl = bufferevent_openssl_get_ssl(td->bev);
 			if (ssl != NULL)
@@ -550,16 +678,10 @@ td_down(struct syslogd *sd, struct tls_dest *td, const char *why)
 		td->bev = NULL;
 		ERR_clear_error();
 	}
-	if (left > 0) {
-		a->cnt.dropped += a->inflight_msgs;
-		ilog(sd, LOG_WARNING, "%s: %zu messages (%zu bytes) not sent "
-		    "when the connection ended", a->name, a->inflight_msgs,
-		    left);
-	}
-	a->inflight_msgs = 0;
+	requeue_window(td);
 	if (!td->failure_reported || was_up) {
-		ilog(sd, LOG_WARNING, "%s: %s; retrying in the background",
-		    a->name, why);
+		ilog(sd, LOG_WARNING, "%s: %s; %zu messages queued, retrying "
+		    "in the background", a->name, why, a->backlog.count);
 		td->failure_reported = true;
 	}
 	td->backoff = td->backoff == 0 ? 1 : td->backoff * 2;
@@ -573,18 +695,32 @@ td_down(struct syslogd *sd, struct tls_dest *td, const char *why)
 		evtimer_add(td->retry, &tv);
 }
 
+/* Hands a frame to the connection, keeping a copy for resending. */
+static void
+td_put(struct tls_dest *td, const char *frame, size_t len)
+{
+	evbuffer_add(bufferevent_get_output(td->bev), frame, len);
+	evbuffer_add(td->sent, frame, len);
+	td->sent_frames++;
+	td->a->cnt.written++;
+}
+
+/* Moves backlog into the connection while its buffer has room. */
 static void
 td_send_queue(struct syslogd *sd, struct tls_dest *td)
 {
 	struct action *a = td->a;
+	struct evbuffer *out;
+	struct mq_ent *e;
 
-	if (td->state != TD_UP || td->bev == NULL ||
-	    evbuffer_get_length(a->out) == 0)
+	if (td->state != TD_UP || td->bev == NULL)
 		return;
-	evbuffer_add_buffer(bufferevent_get_output(td->bev), a->out);
-	a->inflight_msgs += a->queued_msgs;
-	a->cnt.written += a->queued_msgs;
-	a->queued_msgs = 0;
+	out = bufferevent_get_output(td->bev);
+	while (evbuffer_get_length(out) < TLS_OUT_HIGH &&
+	    (e = mq_pop(&a->backlog)) != NULL) {
+		td_put(td, e->data, e->len);
+		free(e);
+	}
 }
 
 static void
@@ -595,13 +731,14 @@ td_read(struct bufferevent *bev, void *arg)
 	    evbuffer_get_length(bufferevent_get_input(bev)));
 }
 
+/* The output buffer drained below its low mark. */
 static void
 td_written(struct bufferevent *bev, void *arg)
 {
 	struct tls_dest *td = arg;
 
-	/* The output buffer ran empty: all of it reached the kernel. */
-	td->a->inflight_msgs = 0;
+	window_trim(td);
+	td_send_queue(td->a->sd, td);
 }
 
 static void
@@ -629,6 +766,7 @@ td_event(struct bufferevent *bev, short what, void *arg)
 		td->backoff = 0;
 		td->failure_reported = false;
 		bufferevent_set_timeouts(bev, NULL, NULL);
+		bufferevent_setwatermark(bev, EV_WRITE, TLS_OUT_LOW, 0);
 		bufferevent_enable(bev, EV_READ);
 		td_send_queue(sd, td);
 		daemon_flush(sd);
@@ -731,6 +869,10 @@ td_open(struct syslogd *sd, struct action *a)
 	if (td == NULL) {
 		if ((td = calloc(1, sizeof(*td))) == NULL)
 			return -1;
+		if ((td->sent = evbuffer_new()) == NULL) {
+			free(td);
+			return -1;
+		}
 		td->a = a;
 		a->tls = td;
 	}
@@ -754,38 +896,36 @@ td_write(struct syslogd *sd, struct action *a, const struct msg *m,
     const char *wire, size_t len, size_t body_off)
 {
 	struct tls_dest *td = a->tls;
-	char prefix[24];
-	size_t plen = frame_prefix(len, prefix, sizeof(prefix));
-	size_t queued = evbuffer_get_length(a->out);
+	char small[2048], *frame;
+	size_t plen, flen;
 
-	if (td != NULL && td->state == TD_UP && td->bev != NULL && queued == 0) {
-		struct evbuffer *out = bufferevent_get_output(td->bev);
-
-		if (a->max_bytes < 0 || evbuffer_get_length(out) + plen + len <=
-		    (unsigned long long)a->max_bytes) {
-			evbuffer_add(out, prefix, plen);
-			evbuffer_add(out, wire, len);
-			a->inflight_msgs++;
-			a->cnt.written++;
-			return;
-		}
-	}
-	if (a->max_bytes >= 0 && queued + plen + len >
-	    (unsigned long long)a->max_bytes) {
+	if (td == NULL)
+		return;
+	flen = len + 22;
+	if ((frame = flen <= sizeof(small) ? small : malloc(flen)) == NULL) {
 		a->cnt.dropped++;
 		return;
 	}
-	evbuffer_add(a->out, prefix, plen);
-	evbuffer_add(a->out, wire, len);
-	a->queued_msgs++;
-	action_mark_dirty(sd, a);
+	plen = frame_prefix(len, frame, 22);
+	memcpy(frame + plen, wire, len);
+	flen = plen + len;
+	if (td->state == TD_UP && td->bev != NULL && a->backlog.count == 0 &&
+	    evbuffer_get_length(bufferevent_get_output(td->bev)) <
+	    TLS_OUT_HIGH)
+		td_put(td, frame, flen);
+	else
+		(void)action_backlog(a, m->sev, frame, flen);
+	if (frame != small)
+		free(frame);
 }
 
 static void
 td_flush(struct syslogd *sd, struct action *a)
 {
-	if (a->tls != NULL)
+	if (a->tls != NULL) {
+		window_trim(a->tls);
 		td_send_queue(sd, a->tls);
+	}
 }
 
 static void
@@ -805,6 +945,7 @@ td_close(struct syslogd *sd, struct action *a)
 	}
 	if (td->retry != NULL)
 		event_free(td->retry);
+	evbuffer_free(td->sent);
 	tls_policy_free(td->policy);
 	ref_drop(td->ref);
 	free(td);
@@ -872,10 +1013,13 @@ tlsnet_adopt(struct syslogd *sd, struct action *a, struct action **old,
 		a->tls = o->tls;
 		a->tls->a = a;
 		o->tls = NULL;
-		evbuffer_add_buffer(a->out, o->out);
-		a->queued_msgs = o->queued_msgs;
-		a->inflight_msgs = o->inflight_msgs;
-		o->queued_msgs = o->inflight_msgs = 0;
+		/* The backlog moves too, limits and all (they are the same
+		 * keywords, re-read into a by action_set_limits). */
+		a->backlog = o->backlog;
+		memset(&o->backlog, 0, sizeof(o->backlog));
+		action_set_limits(a, &sd->conf->opt.tls_queue);
+		a->cnt = o->cnt;
+		memset(&o->cnt, 0, sizeof(o->cnt));
 		return true;
 	}
 	return false;
