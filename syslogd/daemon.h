@@ -74,6 +74,8 @@ struct syslogd {
 	size_t			 nold_actions;
 	struct input_stats	 in_stats;
 
+	struct event		*exit_timer;	/* SIGTERM: draining TLS */
+	int			 exit_ticks;
 	struct event		*mark_timer;	/* only when a rule wants marks */
 	struct event		*sig_events[8];
 	size_t			 nsig_events;

@@ -414,6 +414,38 @@ print_identity(struct syslogd *sd)
 	return rc != 0;
 }
 
+#define EXIT_DRAIN_TICKS	30	/* times 100 ms */
+
+/*
+ * Exit once connected TLS destinations have handed their queues to the
+ * kernel, or after a few seconds: what is left then is counted (and
+ * spooled where a spool is configured) when the actions close.
+ */
+static void
+exit_tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct syslogd *sd = arg;
+
+	if (!tlsnet_pending(sd) || ++sd->exit_ticks >= EXIT_DRAIN_TICKS)
+		event_base_loopexit(sd->base, NULL);
+}
+
+static void
+begin_exit(struct syslogd *sd)
+{
+	struct timeval tick = { 0, 100000 };
+
+	if (sd->exit_timer != NULL)
+		return;
+	if (!tlsnet_pending(sd)) {
+		event_base_loopexit(sd->base, NULL);
+		return;
+	}
+	sd->exit_timer = event_new(sd->base, -1, EV_PERSIST, exit_tick, sd);
+	if (sd->exit_timer == NULL || event_add(sd->exit_timer, &tick) == -1)
+		event_base_loopexit(sd->base, NULL);
+}
+
 static void
 on_signal(evutil_socket_t sig, short what, void *arg)
 {
@@ -442,7 +474,8 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		/* FALLTHROUGH */
 	case SIGTERM:
 		ilog(sd, LOG_INFO, "exiting on signal %d", (int)sig);
-		event_base_loopexit(sd->base, NULL);
+		daemon_flush(sd);
+		begin_exit(sd);
 		break;
 	}
 	daemon_flush(sd);
@@ -528,8 +561,10 @@ main(int argc, char **argv)
 
 	event_base_dispatch(sd.base);
 
-	tlsnet_shutdown(&sd);
+	if (sd.exit_timer != NULL)
+		event_free(sd.exit_timer);
 	daemon_free_config(&sd);
+	tlsnet_shutdown(&sd);
 	net_close_all(&sd);
 	if (sd.opt.pid_file != NULL && sd.opt.chroot_dir == NULL)
 		(void)unlink(sd.opt.pid_file);

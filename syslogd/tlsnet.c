@@ -959,6 +959,21 @@ const struct action_ops tls_dest_ops = {
 	.close = td_close,
 };
 
+bool
+tlsnet_pending(struct syslogd *sd)
+{
+	for (size_t i = 0; i < sd->nactions; i++) {
+		struct tls_dest *td = sd->actions[i]->tls;
+
+		if (td == NULL || td->state != TD_UP || td->bev == NULL)
+			continue;
+		if (sd->actions[i]->backlog.count > 0 || evbuffer_get_length(
+		    bufferevent_get_output(td->bev)) > 0)
+			return true;
+	}
+	return false;
+}
+
 void
 tlsnet_retry_now(struct syslogd *sd)
 {

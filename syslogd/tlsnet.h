@@ -21,6 +21,8 @@ int	tlsnet_configure(struct syslogd *sd, const struct conf *c);
 int	tlsnet_listen(struct syslogd *sd);
 /* Closes the listener and every incoming connection (at exit). */
 void	tlsnet_shutdown(struct syslogd *sd);
+/* Is a connected destination still sending what it has? */
+bool	tlsnet_pending(struct syslogd *sd);
 /* SIGUSR1: every disconnected destination tries again now. */
 void	tlsnet_retry_now(struct syslogd *sd);
 /*
