@@ -504,11 +504,21 @@ main(int argc, char **argv)
 	(void)setlocale(LC_CTYPE, "");
 	tzset();
 	parse_options(&sd.opt, argc, argv, &check_only, &print_cert);
-	if (check_only)
-		return check_config(&sd.opt);
+	if (check_only) {
+		int rc = check_config(&sd.opt);
+
+		strlist_free(&sd.opt.sockets);
+		strlist_free(&sd.opt.udp_binds);
+		return rc;
+	}
 	hostnames(&sd);
-	if (print_cert)
-		return print_identity(&sd);
+	if (print_cert) {
+		int rc = print_identity(&sd);
+
+		strlist_free(&sd.opt.sockets);
+		strlist_free(&sd.opt.udp_binds);
+		return rc;
+	}
 	lookup_ids(&sd.opt, &uid, &gid);
 
 	(void)signal(SIGPIPE, SIG_IGN);
