@@ -33,6 +33,8 @@ struct action_counters {
 	unsigned long long	dropped_reported;
 	unsigned long long	truncated;
 	unsigned long long	resent;		/* TLS: sent again after a reconnect */
+	unsigned long long	spooled;	/* TLS: written to the spool file */
+	unsigned long long	spool_damaged;	/* records skipped, reported */
 };
 
 enum action_kind { K_FILE, K_FIFO, K_TTY, K_CONSOLE, K_PIPE, K_USERS,

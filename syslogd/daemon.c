@@ -333,9 +333,10 @@ daemon_report_counters(struct syslogd *sd)
 		const struct action *a = sd->actions[i];
 
 		ilog(sd, LOG_INFO, "%s (line %d): %llu received, %llu written, "
-		    "%zu queued, %llu resent, %llu dropped, %llu truncated",
-		    a->name, a->rule->line, a->cnt.received, a->cnt.written,
-		    a->queued_msgs + a->backlog.count, a->cnt.resent,
+		    "%zu queued, %llu spooled, %llu resent, %llu dropped, "
+		    "%llu truncated", a->name, a->rule->line, a->cnt.received,
+		    a->cnt.written, a->queued_msgs + a->backlog.count,
+		    a->cnt.spooled, a->cnt.resent,
 		    a->cnt.dropped, a->cnt.truncated);
 	}
 }

@@ -36,6 +36,7 @@
 #include "frame.h"
 #include "ilog.h"
 #include "net.h"
+#include "spool.h"
 #include "tls.h"
 #include "tlsnet.h"
 
@@ -100,6 +101,10 @@ struct tls_dest {
 	/* copies of the frames most recently handed to the connection */
 	struct evbuffer	*sent;
 	size_t		 sent_frames;
+	/* spool_dir: what the memory backlog cannot hold, and what was
+	 * queued at exit; always newer than the memory backlog */
+	struct spool	*spool;
+	bool		 spool_reported;
 };
 
 static void
@@ -583,7 +588,7 @@ frame_len_at(struct evbuffer *buf, size_t off)
  * kernel-held + not-yet-written + margin bytes.
  */
 static void
-window_trim(struct tls_dest *td)
+window_trim(struct tls_dest *td, size_t margin)
 {
 	size_t keep, have, flen;
 	long unacked = -1;
@@ -593,7 +598,7 @@ window_trim(struct tls_dest *td)
 		unacked = kernel_unacked(fd);
 	if (unacked < 0)
 		return;		/* unknown: keep what the limits allow */
-	keep = (size_t)unacked + RESEND_MARGIN + (td->bev != NULL ?
+	keep = (size_t)unacked + margin + (td->bev != NULL ?
 	    evbuffer_get_length(bufferevent_get_output(td->bev)) : 0);
 	while ((have = evbuffer_get_length(td->sent)) > keep &&
 	    (flen = frame_len_at(td->sent, 0)) > 0 && flen <= have &&
@@ -705,6 +710,54 @@ td_put(struct tls_dest *td, const char *frame, size_t len)
 	td->a->cnt.written++;
 }
 
+static void
+td_spool_report(struct tls_dest *td)
+{
+	unsigned long long bad = spool_damaged(td->spool);
+
+	if (bad > td->a->cnt.spool_damaged) {
+		ilog(td->a->sd, LOG_ERR, "%s: spool file %s: %llu damaged "
+		    "record%s skipped", td->a->name, spool_path(td->spool),
+		    bad - td->a->cnt.spool_damaged, bad == 1 ? "" : "s");
+		td->a->cnt.spool_damaged = bad;
+	}
+}
+
+static void
+td_spool_load(struct tls_dest *td)
+{
+	(void)spool_load(td->spool, &td->a->backlog, 1024);
+	td_spool_report(td);
+}
+
+/*
+ * Spools a frame when the memory backlog is full, or when older frames
+ * are already spooled (the spool holds the newest messages).  False when
+ * the frame belongs in the memory backlog.
+ */
+static bool
+td_spool(struct tls_dest *td, int sev, const char *frame, size_t len)
+{
+	struct action *a = td->a;
+	int rc;
+
+	if (td->spool == NULL || (spool_empty(td->spool) &&
+	    mq_fits(&a->backlog, len)))
+		return false;
+	if ((rc = spool_append(td->spool, sev, frame, len)) == SPOOL_OK) {
+		a->cnt.spooled++;
+		return true;
+	}
+	a->cnt.dropped++;
+	if (!td->spool_reported) {
+		td->spool_reported = true;
+		ilog(a->sd, LOG_ERR, "%s: spool file %s: %s", a->name,
+		    spool_path(td->spool), rc == SPOOL_FULL ?
+		    "full (spool_size)" : strerror(errno));
+	}
+	return true;
+}
+
 /* Moves backlog into the connection while its buffer has room. */
 static void
 td_send_queue(struct syslogd *sd, struct tls_dest *td)
@@ -716,8 +769,12 @@ td_send_queue(struct syslogd *sd, struct tls_dest *td)
 	if (td->state != TD_UP || td->bev == NULL)
 		return;
 	out = bufferevent_get_output(td->bev);
-	while (evbuffer_get_length(out) < TLS_OUT_HIGH &&
-	    (e = mq_pop(&a->backlog)) != NULL) {
+	while (evbuffer_get_length(out) < TLS_OUT_HIGH) {
+		if (a->backlog.count == 0 && td->spool != NULL &&
+		    !spool_empty(td->spool))
+			td_spool_load(td);
+		if ((e = mq_pop(&a->backlog)) == NULL)
+			break;
 		td_put(td, e->data, e->len);
 		free(e);
 	}
@@ -737,7 +794,7 @@ td_written(struct bufferevent *bev, void *arg)
 {
 	struct tls_dest *td = arg;
 
-	window_trim(td);
+	window_trim(td, RESEND_MARGIN);
 	td_send_queue(td->a->sd, td);
 }
 
@@ -885,6 +942,18 @@ td_open(struct syslogd *sd, struct action *a)
 			return -1;
 		}
 	}
+	if (td->spool == NULL && sd->conf->opt.spool_dir != NULL) {
+		td->spool = spool_open(sd->conf->opt.spool_dir, a->name,
+		    sd->conf->opt.spool_size, err, sizeof(err));
+		if (td->spool == NULL)
+			ilog(sd, LOG_ERR, "%s: %s", a->name, err);
+		else if (!spool_empty(td->spool)) {
+			ilog(sd, LOG_NOTICE, "%s: %llu bytes spooled in %s will "
+			    "be sent first", a->name,
+			    spool_pending(td->spool), spool_path(td->spool));
+			td_spool_report(td);
+		}
+	}
 	if (td->state == TD_DOWN && (td->retry == NULL ||
 	    !evtimer_pending(td->retry, NULL)))
 		td_connect(sd, td);
@@ -910,10 +979,11 @@ td_write(struct syslogd *sd, struct action *a, const struct msg *m,
 	memcpy(frame + plen, wire, len);
 	flen = plen + len;
 	if (td->state == TD_UP && td->bev != NULL && a->backlog.count == 0 &&
+	    (td->spool == NULL || spool_empty(td->spool)) &&
 	    evbuffer_get_length(bufferevent_get_output(td->bev)) <
 	    TLS_OUT_HIGH)
 		td_put(td, frame, flen);
-	else
+	else if (!td_spool(td, m->sev, frame, flen))
 		(void)action_backlog(a, m->sev, frame, flen);
 	if (frame != small)
 		free(frame);
@@ -923,7 +993,7 @@ static void
 td_flush(struct syslogd *sd, struct action *a)
 {
 	if (a->tls != NULL) {
-		window_trim(a->tls);
+		window_trim(a->tls, RESEND_MARGIN);
 		td_send_queue(sd, a->tls);
 	}
 }
@@ -935,6 +1005,10 @@ td_close(struct syslogd *sd, struct action *a)
 
 	if (td == NULL)
 		return;
+	/* A live collector reads what it has: only what its kernel has
+	 * not acknowledged yet needs keeping. */
+	if (td->state == TD_UP)
+		window_trim(td, 0);
 	if (td->bev != NULL) {
 		if (td->state == TD_UP) {
 			SSL *ssl = bufferevent_openssl_get_ssl(td->bev);
@@ -942,6 +1016,27 @@ td_close(struct syslogd *sd, struct action *a)
 				(void)SSL_shutdown(ssl);
 		}
 		bufferevent_free(td->bev);
+		td->bev = NULL;
+	}
+	if (td->spool != NULL) {
+		size_t n;
+
+		/* Whatever the collector may not have: keep it on disk. */
+		if (evbuffer_get_length(td->sent) > 0)
+			requeue_window(td);
+		n = a->backlog.count;
+		if (spool_save_front(td->spool, &a->backlog) == 0) {
+			a->cnt.spooled += n;
+			if (n > 0 || !spool_empty(td->spool))
+				ilog(sd, LOG_NOTICE, "%s: %llu bytes kept in "
+				    "%s", a->name, spool_pending(td->spool),
+				    spool_path(td->spool));
+		} else
+			ilog(sd, LOG_ERR, "%s: cannot save the queue to %s: "
+			    "%s", a->name, spool_path(td->spool),
+			    strerror(errno));
+		spool_close(td->spool);
+		td->spool = NULL;
 	}
 	if (td->retry != NULL)
 		event_free(td->retry);
