@@ -21,6 +21,8 @@
 #include "ilog.h"
 #include "tlsnet.h"
 
+static void dispatch_pending(struct syslogd *);
+
 #define CONF_MAX	(4 * 1024 * 1024)	/* a syslog.conf is never this big */
 
 /* Reads the whole file; NULL with errno set on failure. */
@@ -200,8 +202,12 @@ daemon_load_config(struct syslogd *sd, bool initial)
 	/* New actions are built while the old ones still run, so that TLS
 	 * destinations can take over their connections; then the old ones
 	 * are flushed and closed. */
+	/* What this logs waits for the new actions, so that errors in the
+	 * configuration reach the files it names. */
+	sd->dispatch_depth++;
 	(void)tlsnet_configure(sd, c);
 	if ((acts = calloc(c->nrules ? c->nrules : 1, sizeof(*acts))) == NULL) {
+		sd->dispatch_depth--;
 		conf_free(c);
 		return -1;
 	}
@@ -226,6 +232,8 @@ daemon_load_config(struct syslogd *sd, bool initial)
 	free(oldacts);
 	conf_free(old);
 	(void)tlsnet_listen(sd);
+	if (--sd->dispatch_depth == 0)
+		dispatch_pending(sd);
 	arm_marks(sd);
 	return 0;
 }
@@ -250,6 +258,20 @@ daemon_formatted(struct syslogd *sd, const struct msg *m, enum msg_format f,
 	return sd->fmtbuf[f];
 }
 
+/* syslogd's own messages that waited for a dispatch or a reload. */
+static void
+dispatch_pending(struct syslogd *sd)
+{
+	while (sd->npending > 0) {
+		struct msg *own = sd->pending[0];
+
+		memmove(sd->pending, sd->pending + 1,
+		    --sd->npending * sizeof(*sd->pending));
+		daemon_dispatch(sd, own);
+		free(own);
+	}
+}
+
 void
 daemon_dispatch(struct syslogd *sd, struct msg *m)
 {
@@ -270,14 +292,7 @@ daemon_dispatch(struct syslogd *sd, struct msg *m)
 	}
 	sd->fmt_for = NULL;
 	if (--sd->dispatch_depth == 0)
-		while (sd->npending > 0) {
-			struct msg *own = sd->pending[0];
-
-			memmove(sd->pending, sd->pending + 1,
-			    --sd->npending * sizeof(*sd->pending));
-			daemon_dispatch(sd, own);
-			free(own);
-		}
+		dispatch_pending(sd);
 }
 
 #define PENDING_MAX	64

@@ -23,7 +23,7 @@ vilog(struct syslogd *sd, int sev, const char *fmt, va_list ap)
 	/* Until messages can reach a file, stderr is where they are seen. */
 	if (sd->opt.debug || !sd->started)
 		fprintf(stderr, "syslogd: %s\n", text);
-	if (sd->conf == NULL)
+	if (sd->conf == NULL && sd->dispatch_depth == 0)
 		return;
 	if ((m = malloc(sizeof(*m))) == NULL)
 		return;

@@ -42,6 +42,7 @@
 
 #define TLS_DEFAULT_PORT	"6514"
 #define RECONNECT_MAX_SEC	60
+#define STABLE_SEC		10	/* a connection up this long was fine */
 /* Output kept in the connection's buffer; the rest waits in the backlog. */
 #define TLS_OUT_HIGH		(256 * 1024)
 #define TLS_OUT_LOW		(64 * 1024)
@@ -98,6 +99,7 @@ struct tls_dest {
 	struct event	*retry;
 	int		 backoff;
 	bool		 failure_reported;
+	time_t		 up_since;
 	/* copies of the frames most recently handed to the connection */
 	struct evbuffer	*sent;
 	size_t		 sent_frames;
@@ -106,6 +108,43 @@ struct tls_dest {
 	struct spool	*spool;
 	bool		 spool_reported;
 };
+
+/*
+ * OpenSSL's reason for a failure on bev: libevent moves the errors off
+ * OpenSSL's queue into the bufferevent.
+ */
+static const char *
+bev_error(struct bufferevent *bev, char *buf, size_t len)
+{
+	unsigned long e;
+	size_t used = 0;
+	int err = EVUTIL_SOCKET_ERROR(), soerr = 0;
+	socklen_t sl = sizeof(soerr);
+	evutil_socket_t fd = bufferevent_getfd(bev);
+
+	if (fd != -1 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) == 0 &&
+	    soerr != 0)
+		err = soerr;
+	buf[0] = '\0';
+	while ((e = bufferevent_get_openssl_error(bev)) != 0 && used + 2 < len) {
+		/* libevent files a bare SSL_ERROR_SYSCALL here: not a reason. */
+		if (ERR_GET_LIB(e) == 0)
+			continue;
+		if (used > 0) {
+			buf[used++] = ';';
+			buf[used++] = ' ';
+		}
+		ERR_error_string_n(e, buf + used, len - used);
+		used += strlen(buf + used);
+	}
+	if (buf[0] == '\0' && ERR_peek_error() != 0)
+		return tls_error(buf, len);
+	if (buf[0] == '\0')
+		str_copy(buf, err != 0 ? evutil_socket_error_to_string(err) :
+		    "connection closed", len);
+	ERR_clear_error();
+	return buf;
+}
 
 static void
 ref_drop(struct ctxref *r)
@@ -295,10 +334,10 @@ in_event(struct bufferevent *bev, short what, void *arg)
 		    c->admitted ? "idle" : "handshake", c->peer);
 	else if ((what & BEV_EVENT_ERROR) && !c->admitted)
 		ilog(sd, LOG_WARNING, "TLS: handshake with %s failed: %s",
-		    c->peer, tls_error(err, sizeof(err)));
+		    c->peer, bev_error(bev, err, sizeof(err)));
 	else if (what & BEV_EVENT_ERROR)
 		dlog(sd, "TLS: connection from %s: %s", c->peer,
-		    tls_error(err, sizeof(err)));
+		    bev_error(bev, err, sizeof(err)));
 	else
 		dlog(sd, "TLS: %s closed the connection", c->peer);
 	if (c->admitted && !in_drain(c))	/* what came before the close */
@@ -673,6 +712,15 @@ td_down(struct syslogd *sd, struct tls_dest *td, const char *why)
 
 	/* First the state: what this logs may come back here to be sent. */
 	td->state = TD_DOWN;
+	/*
+	 * A connection that lasted resets the back-off; one that a server
+	 * refused right after the handshake (TLS 1.3 checks the client's
+	 * certificate then) does not.
+	 */
+	if (was_up && time(NULL) - td->up_since >= STABLE_SEC) {
+		td->backoff = 0;
+		td->failure_reported = false;
+	}
 	if (td->bev != NULL) {
 		if (was_up) {
 			SSL *ssl = bufferevent_openssl_get_ssl(td->bev);
@@ -684,7 +732,7 @@ td_down(struct syslogd *sd, struct tls_dest *td, const char *why)
 		ERR_clear_error();
 	}
 	requeue_window(td);
-	if (!td->failure_reported || was_up) {
+	if (!td->failure_reported) {
 		ilog(sd, LOG_WARNING, "%s: %s; %zu messages queued, retrying "
 		    "in the background", a->name, why, a->backlog.count);
 		td->failure_reported = true;
@@ -820,8 +868,7 @@ td_event(struct bufferevent *bev, short what, void *arg)
 			return;
 		}
 		td->state = TD_UP;
-		td->backoff = 0;
-		td->failure_reported = false;
+		td->up_since = time(NULL);
 		bufferevent_set_timeouts(bev, NULL, NULL);
 		bufferevent_setwatermark(bev, EV_WRITE, TLS_OUT_LOW, 0);
 		bufferevent_enable(bev, EV_READ);
@@ -832,22 +879,18 @@ td_event(struct bufferevent *bev, short what, void *arg)
 	if (what & BEV_EVENT_TIMEOUT)
 		snprintf(why, sizeof(why), "%s timed out", td->state == TD_UP ?
 		    "connection" : "connect or handshake");
-	else if (what & BEV_EVENT_EOF)
+	else if ((what & BEV_EVENT_EOF) && td->state == TD_UP)
 		snprintf(why, sizeof(why), "connection closed by the peer");
 	else {
-		int e = EVUTIL_SOCKET_ERROR();
 		int dns = bufferevent_socket_get_dns_error(bev);
 
 		if (dns != 0)
 			snprintf(why, sizeof(why), "cannot resolve: %s",
 			    evutil_gai_strerror(dns));
-		else if (ERR_peek_error() != 0)
-			snprintf(why, sizeof(why), "TLS error: %s",
-			    tls_error(err, sizeof(err)));
 		else
-			snprintf(why, sizeof(why), "%s",
-			    e != 0 ? evutil_socket_error_to_string(e) :
-			    "connection failed");
+			snprintf(why, sizeof(why), "%s%s", td->state == TD_UP ?
+			    "" : "cannot connect: ", bev_error(bev, err,
+			    sizeof(err)));
 	}
 	td_down(sd, td, why);
 	daemon_flush(sd);
