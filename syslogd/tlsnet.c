@@ -732,7 +732,7 @@ td_down(struct syslogd *sd, struct tls_dest *td, const char *why)
 		ERR_clear_error();
 	}
 	requeue_window(td);
-	if (!td->failure_reported) {
+	if (!td->failure_reported || was_up) {
 		ilog(sd, LOG_WARNING, "%s: %s; %zu messages queued, retrying "
 		    "in the background", a->name, why, a->backlog.count);
 		td->failure_reported = true;
