@@ -62,23 +62,6 @@ file_open(struct syslogd *sd, struct action *a)
 }
 
 static void
-file_write(struct syslogd *sd, struct action *a, const struct msg *m,
-    const char *wire, size_t len, size_t body_off)
-{
-	char tag[48];
-	size_t taglen = 0;
-
-	if (!a->rule->act.keep_pri) {
-		wire += body_off;
-		len -= body_off;
-		if (sd->opt.verbose > 0)
-			taglen = msg_verbose_tag(m->fac, m->sev,
-			    sd->opt.verbose, tag, sizeof(tag));
-	}
-	action_enqueue(sd, a, m->sev, wire, len, tag, taglen);
-}
-
-static void
 retry_timeout(evutil_socket_t fd, short what, void *arg)
 {
 	struct action *a = arg;
@@ -134,7 +117,7 @@ file_close(struct syslogd *sd, struct action *a)
 
 const struct action_ops file_ops = {
 	.open = file_open,
-	.write = file_write,
+	.write = action_write_line,
 	.flush = file_flush,
 	.close = file_close,
 	.write_error = file_write_error,

@@ -184,6 +184,27 @@ action_discard(struct action *a)
 	mq_clear(&a->backlog);
 }
 
+/*
+ * Files and pipes: the line without PRI (unless "+" keeps it), with the
+ * -v tag in front.
+ */
+void
+action_write_line(struct syslogd *sd, struct action *a, const struct msg *m,
+    const char *wire, size_t len, size_t body_off)
+{
+	char tag[48];
+	size_t taglen = 0;
+
+	if (!a->rule->act.keep_pri) {
+		wire += body_off;
+		len -= body_off;
+		if (sd->opt.verbose > 0)
+			taglen = msg_verbose_tag(m->fac, m->sev,
+			    sd->opt.verbose, tag, sizeof(tag));
+	}
+	action_enqueue(sd, a, m->sev, wire, len, tag, taglen);
+}
+
 bool
 action_backlog(struct action *a, int sev, const char *rec, size_t len)
 {

@@ -115,6 +115,10 @@ void		 action_flush_repeat(struct syslogd *sd, struct action *a);
 bool		 action_enqueue(struct syslogd *sd, struct action *a, int sev,
 		    const char *line, size_t len, const char *prefix,
 		    size_t prefixlen);
+/* The write op of files and pipes: one line, without PRI unless kept. */
+void		 action_write_line(struct syslogd *sd, struct action *a,
+		    const struct msg *m, const char *wire, size_t len,
+		    size_t body_off);
 /* Puts a record (with its newline) into the backlog; counts drops. */
 bool		 action_backlog(struct action *a, int sev, const char *rec,
 		    size_t len);

@@ -109,23 +109,6 @@ pipe_open(struct syslogd *sd, struct action *a)
 	return 0;	/* started with the first message */
 }
 
-static void
-pipe_write(struct syslogd *sd, struct action *a, const struct msg *m,
-    const char *wire, size_t len, size_t body_off)
-{
-	char tag[48];
-	size_t taglen = 0;
-
-	if (!a->rule->act.keep_pri) {
-		wire += body_off;
-		len -= body_off;
-		if (sd->opt.verbose > 0)
-			taglen = msg_verbose_tag(m->fac, m->sev,
-			    sd->opt.verbose, tag, sizeof(tag));
-	}
-	action_enqueue(sd, a, m->sev, wire, len, tag, taglen);
-}
-
 /* The command is gone: close our end and start it again shortly. */
 static void
 pipe_lost(struct syslogd *sd, struct action *a)
@@ -182,7 +165,7 @@ pipe_close(struct syslogd *sd, struct action *a)
 
 const struct action_ops pipe_ops = {
 	.open = pipe_open,
-	.write = pipe_write,
+	.write = action_write_line,
 	.flush = pipe_flush,
 	.close = pipe_close,
 	.write_error = pipe_write_error,

@@ -89,8 +89,9 @@ make_room(struct mqueue *q, int sev, size_t len, bool *drop_new)
 	return dropped;
 }
 
-int
-mq_push(struct mqueue *q, int sev, const char *data, size_t len)
+/* Adds a copy of data at the back, or at the front for resending. */
+static int
+push(struct mqueue *q, int sev, const char *data, size_t len, bool front)
 {
 	struct mq_ent *e;
 	bool drop_new;
@@ -102,37 +103,34 @@ mq_push(struct mqueue *q, int sev, const char *data, size_t len)
 		q->dropped++;
 		return -1;
 	}
-	e->seq = q->next_seq++;
-	if (q->tail[e->sev] != NULL)
-		q->tail[e->sev]->next = e;
-	else
+	if (front) {
+		e->seq = --q->front_seq;
+		if ((e->next = q->head[e->sev]) == NULL)
+			q->tail[e->sev] = e;
 		q->head[e->sev] = e;
-	q->tail[e->sev] = e;
+	} else {
+		e->seq = q->next_seq++;
+		if (q->tail[e->sev] != NULL)
+			q->tail[e->sev]->next = e;
+		else
+			q->head[e->sev] = e;
+		q->tail[e->sev] = e;
+	}
 	q->count++;
 	q->bytes += len;
 	return dropped;
 }
 
 int
+mq_push(struct mqueue *q, int sev, const char *data, size_t len)
+{
+	return push(q, sev, data, len, false);
+}
+
+int
 mq_push_front(struct mqueue *q, int sev, const char *data, size_t len)
 {
-	struct mq_ent *e;
-	bool drop_new;
-	int dropped = make_room(q, sev, len, &drop_new);
-
-	if (drop_new)
-		return dropped;
-	if ((e = make(sev, data, len)) == NULL) {
-		q->dropped++;
-		return -1;
-	}
-	e->seq = --q->front_seq;
-	if ((e->next = q->head[e->sev]) == NULL)
-		q->tail[e->sev] = e;
-	q->head[e->sev] = e;
-	q->count++;
-	q->bytes += len;
-	return dropped;
+	return push(q, sev, data, len, true);
 }
 
 static int
