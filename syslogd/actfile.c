@@ -89,7 +89,7 @@ file_write_error(struct syslogd *sd, struct action *a, int err)
 		return;
 	}
 	/* Anything else will not get better by itself: count and drop. */
-	action_discard(a);
+	action_discard(a, DROP_WRITE_ERROR);
 	a->blocked = false;
 }
 

@@ -96,6 +96,7 @@ action_new(struct syslogd *sd, const struct conf_rule *r)
 	a->fd = -1;
 	a->udp_fd4 = a->udp_fd6 = -1;
 	a->child = -1;
+	a->pipe_rfd = -1;
 	a->name = display_name(&r->act);
 	a->out = evbuffer_new();
 	action_set_limits(a, a->kind == K_PIPE ? &sd->conf->opt.pipe_queue :
@@ -126,7 +127,7 @@ action_free(struct syslogd *sd, struct action *a)
 	if (a->queued_msgs + a->backlog.count > 0)
 		ilog(sd, LOG_WARNING, "%s: %zu messages not written at close",
 		    a->name, a->queued_msgs + a->backlog.count);
-	action_discard(a);
+	action_discard(a, DROP_CLOSED);
 	if (a->dirty) {
 		struct action **pp;
 		for (pp = &sd->dirty; *pp != NULL; pp = &(*pp)->next_dirty)
@@ -175,9 +176,16 @@ action_set_limits(struct action *a, const struct queue_limit *q)
 }
 
 void
-action_discard(struct action *a)
+action_drop(struct action *a, enum drop_reason why, unsigned long long n)
 {
-	a->cnt.dropped += a->queued_msgs + a->backlog.count;
+	a->cnt.dropped += n;
+	a->cnt.dropped_by[why] += n;
+}
+
+void
+action_discard(struct action *a, enum drop_reason why)
+{
+	action_drop(a, why, a->queued_msgs + a->backlog.count);
 	a->queued_msgs = 0;
 	if (a->out != NULL)
 		evbuffer_drain(a->out, evbuffer_get_length(a->out));
@@ -210,7 +218,8 @@ action_backlog(struct action *a, int sev, const char *rec, size_t len)
 {
 	int dropped = mq_push(&a->backlog, sev, rec, len);
 
-	a->cnt.dropped += dropped < 0 ? 1 : (unsigned)dropped;
+	action_drop(a, dropped < 0 ? DROP_NO_MEMORY : DROP_QUEUE_FULL,
+	    dropped < 0 ? 1 : (unsigned)dropped);
 	return dropped == 0;
 }
 
@@ -233,7 +242,7 @@ action_enqueue(struct syslogd *sd, struct action *a, int sev,
 		    evbuffer_add(a->out, prefix, prefixlen) == -1) ||
 		    evbuffer_add(a->out, line, len) == -1 ||
 		    evbuffer_add(a->out, "\n", 1) == -1) {
-			a->cnt.dropped++;
+			action_drop(a, DROP_NO_MEMORY, 1);
 			return false;
 		}
 		a->queued_msgs++;
@@ -241,7 +250,7 @@ action_enqueue(struct syslogd *sd, struct action *a, int sev,
 	}
 	rec = need <= sizeof(small) ? small : malloc(need);
 	if (rec == NULL) {
-		a->cnt.dropped++;
+		action_drop(a, DROP_NO_MEMORY, 1);
 		return false;
 	}
 	memcpy(rec, prefix, prefixlen);
@@ -275,7 +284,8 @@ action_write_queue(struct syslogd *sd, struct action *a)
 
 	for (;;) {
 		while (a->fd != -1 && evbuffer_get_length(a->out) > 0) {
-			n = evbuffer_write(a->out, a->fd);
+			n = a->ops->write_out != NULL ? a->ops->write_out(a) :
+			    evbuffer_write(a->out, a->fd);
 			if (n > 0)
 				continue;
 			if (n == -1 && errno == EINTR)
@@ -447,7 +457,7 @@ action_submit(struct syslogd *sd, struct action *a, const struct msg *m)
 {
 	a->cnt.received++;
 	if (a->broken) {
-		a->cnt.dropped++;
+		action_drop(a, DROP_UNUSABLE, 1);
 		return;
 	}
 	if (sd->opt.no_repeat || (m->flags & MSG_F_MARK)) {
@@ -472,25 +482,74 @@ action_submit(struct syslogd *sd, struct action *a, const struct msg *m)
 	deliver(sd, a, m);
 }
 
+static const char *const drop_reason_names[DROP_NREASONS] = {
+	[DROP_QUEUE_FULL] = "queue full",
+	[DROP_SPOOL_FULL] = "spool full",
+	[DROP_WRITE_ERROR] = "write error",
+	[DROP_UNUSABLE] = "action unusable",
+	[DROP_CLOSED] = "not written at close",
+	[DROP_CUT] = "cut by the command's exit",
+	[DROP_NO_MEMORY] = "out of memory",
+};
+
+size_t
+action_drop_reasons(const unsigned long long *counts, int err, char *buf,
+    size_t size)
+{
+	size_t len = 0;
+	int nreasons = 0, n;
+
+	for (int i = 0; i < DROP_NREASONS; i++)
+		nreasons += counts[i] > 0;
+	if (size > 0)
+		buf[0] = '\0';
+	for (int i = 0; i < DROP_NREASONS && len < size; i++) {
+		if (counts[i] == 0)
+			continue;
+		if (nreasons > 1)
+			n = snprintf(buf + len, size - len, "%s%llu %s",
+			    len > 0 ? ", " : "", counts[i],
+			    drop_reason_names[i]);
+		else
+			n = snprintf(buf + len, size - len, "%s",
+			    drop_reason_names[i]);
+		if (n < 0)
+			break;
+		len += (size_t)n;
+		if (i == DROP_WRITE_ERROR && err != 0 && len < size) {
+			n = snprintf(buf + len, size - len, " (%s)",
+			    strerror(err));
+			if (n > 0)
+				len += (size_t)n;
+		}
+	}
+	return len < size ? len : size > 0 ? size - 1 : 0;
+}
+
 #define DROP_REPORT_SEC	10	/* at most one drop report per action per period */
 
 /*
- * "N messages to X dropped": said when it happens, at most once per
+ * "N messages to X dropped: why": said when it happens, at most once per
  * period, and never from a timer (an idle daemon does not wake up to say
  * that nothing happened).
  */
 void
 action_report_drops(struct syslogd *sd, struct action *a)
 {
+	unsigned long long since[DROP_NREASONS], n;
 	time_t now = time(NULL);
-	unsigned long long n;
+	char why[256];
 
 	if (now - a->drop_reported_at < DROP_REPORT_SEC)
 		return;
+	for (int i = 0; i < DROP_NREASONS; i++) {
+		since[i] = a->cnt.dropped_by[i] - a->cnt.reported_by[i];
+		a->cnt.reported_by[i] = a->cnt.dropped_by[i];
+	}
 	n = a->cnt.dropped - a->cnt.dropped_reported;
 	a->cnt.dropped_reported = a->cnt.dropped;
 	a->drop_reported_at = now;
+	action_drop_reasons(since, a->last_errno, why, sizeof(why));
 	ilog(sd, LOG_WARNING, "%llu message%s to %s dropped: %s", n,
-	    n == 1 ? "" : "s", a->name, a->broken ? "action unusable" :
-	    a->last_errno != 0 ? strerror(a->last_errno) : "queue full");
+	    n == 1 ? "" : "s", a->name, why);
 }

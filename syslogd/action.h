@@ -26,10 +26,24 @@ struct addrinfo;
 struct evdns_getaddrinfo_request;
 struct tls_dest;
 
+/* Why messages were lost; each has its counter. */
+enum drop_reason {
+	DROP_QUEUE_FULL,	/* the backlog's limits */
+	DROP_SPOOL_FULL,	/* spool_size reached, or the spool failed */
+	DROP_WRITE_ERROR,	/* an error that waiting does not cure */
+	DROP_UNUSABLE,		/* the action could not be set up */
+	DROP_CLOSED,		/* still queued at exit or reload */
+	DROP_CUT,		/* a pipe's command exited mid-line */
+	DROP_NO_MEMORY,
+	DROP_NREASONS
+};
+
 struct action_counters {
 	unsigned long long	received;	/* messages that matched */
 	unsigned long long	written;	/* handed to the kernel */
-	unsigned long long	dropped;	/* lost, any reason */
+	unsigned long long	dropped;	/* lost, the sum of dropped_by */
+	unsigned long long	dropped_by[DROP_NREASONS];
+	unsigned long long	reported_by[DROP_NREASONS];
 	unsigned long long	dropped_reported;
 	unsigned long long	truncated;
 	unsigned long long	resent;		/* TLS: sent again after a reconnect */
@@ -54,6 +68,8 @@ struct action_ops {
 	void	(*close)(struct syslogd *, struct action *);
 	/* Optional: a write failed with err (not EAGAIN).  Default: report. */
 	void	(*write_error)(struct syslogd *, struct action *, int err);
+	/* Optional: writes from out to fd, as evbuffer_write (the default). */
+	int	(*write_out)(struct action *);
 };
 
 struct action {
@@ -94,6 +110,9 @@ struct action {
 	/* type-specific state */
 	pid_t			 child;		/* pipes */
 	time_t			 started;	/* pipes: last start */
+	int			 pipe_rfd;	/* pipes: our copy of the read end */
+	struct evbuffer		*unread;	/* pipes: what the command may not
+						   have read, after one byte before */
 	struct addrinfo		*addrs;		/* UDP destination */
 	struct evdns_getaddrinfo_request *resolving;
 	int			 backoff;	/* seconds until the next retry */
@@ -124,11 +143,20 @@ bool		 action_backlog(struct action *a, int sev, const char *rec,
 		    size_t len);
 /* Sets the backlog limits. */
 void		 action_set_limits(struct action *a, const struct queue_limit *q);
+/* Counts n messages lost for reason why. */
+void		 action_drop(struct action *a, enum drop_reason why,
+		    unsigned long long n);
 /* Drops everything queued, counting it. */
-void		 action_discard(struct action *a);
+void		 action_discard(struct action *a, enum drop_reason why);
 /* Writes the queue to a.fd; registers for writability when needed. */
 void		 action_write_queue(struct syslogd *sd, struct action *a);
-/* Says how many messages were dropped since the last report. */
+/*
+ * Formats counts (by reason) as "queue full" when there is one reason,
+ * else "3 queue full, 2 write error"; a write error names err when set.
+ */
+size_t		 action_drop_reasons(const unsigned long long *counts, int err,
+		    char *buf, size_t size);
+/* Says how many messages were dropped since the last report, and why. */
 void		 action_report_drops(struct syslogd *sd, struct action *a);
 void		 action_mark_dirty(struct syslogd *sd, struct action *a);
 /* Reports an error once until it changes. */

@@ -82,7 +82,7 @@ static void
 tty_write_error(struct syslogd *sd, struct action *a, int err)
 {
 	action_error(sd, a, err, "write");
-	action_discard(a);
+	action_discard(a, DROP_WRITE_ERROR);
 	a->blocked = false;
 	if (err == EIO || err == EBADF) {
 		/* A hung-up terminal: reopen on the next message. */
@@ -95,7 +95,7 @@ static void
 tty_flush(struct syslogd *sd, struct action *a)
 {
 	if (a->fd == -1 && tty_open(sd, a) == -1) {
-		action_discard(a);
+		action_discard(a, DROP_WRITE_ERROR);
 		return;
 	}
 	action_write_queue(sd, a);

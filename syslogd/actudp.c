@@ -149,7 +149,7 @@ send_one(struct syslogd *sd, struct action *a, const char *buf, size_t len)
 		}
 		return;
 	}
-	a->cnt.dropped++;
+	action_drop(a, DROP_WRITE_ERROR, 1);
 	/* Full socket buffers are a burst, not news; anything else is. */
 	if (fd != -1 && errno != ENOBUFS && errno != EAGAIN)
 		action_error(sd, a, errno, "sendto");

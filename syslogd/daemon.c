@@ -346,12 +346,18 @@ daemon_report_counters(struct syslogd *sd)
 	    sd->in_stats.received, sd->in_stats.truncated);
 	for (size_t i = 0; i < sd->nactions; i++) {
 		const struct action *a = sd->actions[i];
+		char why[256] = "";
 
+		if (a->cnt.dropped > 0) {
+			memcpy(why, "; dropped: ", 11);
+			action_drop_reasons(a->cnt.dropped_by, a->last_errno,
+			    why + 11, sizeof(why) - 11);
+		}
 		ilog(sd, LOG_INFO, "%s (line %d): %llu received, %llu written, "
 		    "%zu queued, %llu spooled, %llu resent, %llu dropped, "
-		    "%llu truncated", a->name, a->rule->line, a->cnt.received,
-		    a->cnt.written, a->queued_msgs + a->backlog.count,
-		    a->cnt.spooled, a->cnt.resent,
-		    a->cnt.dropped, a->cnt.truncated);
+		    "%llu truncated%s", a->name, a->rule->line,
+		    a->cnt.received, a->cnt.written,
+		    a->queued_msgs + a->backlog.count, a->cnt.spooled,
+		    a->cnt.resent, a->cnt.dropped, a->cnt.truncated, why);
 	}
 }

@@ -680,7 +680,7 @@ requeue_window(struct tls_dest *td)
 	if ((offs = calloc(td->sent_frames, sizeof(*offs))) == NULL ||
 	    (flat = (char *)evbuffer_pullup(td->sent, -1)) == NULL) {
 		free(offs);
-		a->cnt.dropped += td->sent_frames;
+		action_drop(a, DROP_NO_MEMORY, td->sent_frames);
 		return;
 	}
 	while (off < total && n < td->sent_frames &&
@@ -780,8 +780,9 @@ td_spool_load(struct tls_dest *td)
 
 /*
  * Spools a frame when the memory backlog is full, or when older frames
- * are already spooled (the spool holds the newest messages).  False when
- * the frame belongs in the memory backlog.
+ * are already spooled (the spool holds the newest messages).  A full
+ * spool drops the frame, unless it is an emergency.  False when the
+ * frame belongs in the memory backlog.
  */
 static bool
 td_spool(struct tls_dest *td, int sev, const char *frame, size_t len)
@@ -796,13 +797,16 @@ td_spool(struct tls_dest *td, int sev, const char *frame, size_t len)
 		a->cnt.spooled++;
 		return true;
 	}
-	a->cnt.dropped++;
 	if (!td->spool_reported) {
 		td->spool_reported = true;
 		ilog(a->sd, LOG_ERR, "%s: spool file %s: %s", a->name,
 		    spool_path(td->spool), rc == SPOOL_FULL ?
 		    "full (spool_size)" : strerror(errno));
 	}
+	/* Emergencies are never dropped: the memory backlog yields. */
+	if (sev == LOG_EMERG)
+		return false;
+	action_drop(a, DROP_SPOOL_FULL, 1);
 	return true;
 }
 
@@ -1015,7 +1019,7 @@ td_write(struct syslogd *sd, struct action *a, const struct msg *m,
 		return;
 	flen = len + 22;
 	if ((frame = flen <= sizeof(small) ? small : malloc(flen)) == NULL) {
-		a->cnt.dropped++;
+		action_drop(a, DROP_NO_MEMORY, 1);
 		return;
 	}
 	plen = frame_prefix(len, frame, 22);

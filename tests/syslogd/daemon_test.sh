@@ -232,6 +232,38 @@ pipe_restart_body()
 }
 pipe_restart_cleanup() { common_cleanup; }
 
+atf_test_case pipe_unread cleanup
+pipe_unread_head() { atf_set descr "Lines a command left unread in its pipe when it exited go to the next command, in order"; }
+pipe_unread_body()
+{
+	add_rule '*.*' "$PWD/all"
+	# Reads one line a second after it starts; the others wait in the pipe.
+	add_rule 'local3.*' "|sleep 1; read l; echo \"\$l\" >>$PWD/piped; exit 3"
+	start_syslogd -s
+	for i in 1 2 3 4; do send_local local3.info ptag "line $i"; done
+	wait_for_count ' ptag: line [0-9]$' piped 4 20
+	expect_msgs piped 'ptag:line 1|ptag:line 2|ptag:line 3|ptag:line 4'
+	kill -USR2 "$(daemon_pid)"
+	wait_for '\|sleep 1; read .* 4 received, 4 written, 0 queued, 0 spooled, [1-9][0-9]* resent, 0 dropped' all
+}
+pipe_unread_cleanup() { common_cleanup; }
+
+atf_test_case pipe_cut_line cleanup
+pipe_cut_line_head() { atf_set descr "A line a command read only in part before it exited is dropped and counted, not sent again in part; the lines after it are"; }
+pipe_cut_line_body()
+{
+	add_rule '*.*' "$PWD/all"
+	add_rule 'local3.*' "|[ -e $PWD/once ] && exec cat >>$PWD/piped; touch $PWD/once; sleep 1; dd bs=5 count=1 of=/dev/null 2>/dev/null; exit 3"
+	start_syslogd -s
+	for i in 1 2 3; do send_local local3.info ptag "line $i"; done
+	wait_for_count ' ptag: line [0-9]$' piped 2 20
+	expect_msgs piped 'ptag:line 2|ptag:line 3'
+	kill -USR2 "$(daemon_pid)"
+	wait_for "\\|\\[ -e .* 3 received, 2 written, 0 queued, 0 spooled, 2 resent, 1 dropped, 0 truncated; dropped: cut by the command's exit\$" all
+	wait_for "1 message to \\|\\[ -e .* dropped: cut by the command's exit\$" all
+}
+pipe_cut_line_cleanup() { common_cleanup; }
+
 atf_test_case repeat_compression cleanup
 repeat_compression_head() { atf_set descr "Identical messages are folded into 'last message repeated N times'"; }
 repeat_compression_body()
@@ -395,6 +427,8 @@ atf_init_test_cases()
 	atf_add_test_case host_blocks
 	atf_add_test_case pipe_action
 	atf_add_test_case pipe_restart
+	atf_add_test_case pipe_unread
+	atf_add_test_case pipe_cut_line
 	atf_add_test_case repeat_compression
 	atf_add_test_case repeat_identity
 	atf_add_test_case repeat_sender_host

@@ -444,6 +444,48 @@ spool_overflow_body()
 }
 spool_overflow_cleanup() { common_cleanup; }
 
+atf_test_case spool_full cleanup
+spool_full_head()
+{
+	atf_set descr "With a 64 KiB backlog and a 256 KiB spool_size, 20,000 messages for a collector that is down: what does not fit is dropped, counted and reported as \"spool full\"; the rest arrives in order"
+	atf_set require.progs logger seq
+	atf_set timeout 300
+}
+spool_full_body()
+{
+	local first
+	require_logger
+	mkdir spool
+	collector_conf
+	sender_conf tls_queue_size=64k "spool_dir=$PWD/spool" spool_size=256k
+	start_send
+	wait_for "$(dest_ere): .*retrying in the background" send-own.log
+	send_seq 1 20000
+	wait_received 20000
+	echo "sender: $C_LINE"
+	[ "$C_DROPPED" -gt 0 ] && [ "$C_SPOOLED" -gt 0 ] ||
+	    atf_fail "expected spooled and dropped messages: $C_LINE"
+	case $C_LINE in
+	*"; dropped: spool full") ;;
+	*) atf_fail "the drops are not counted as spool full: $C_LINE" ;;
+	esac
+	wait_for "[0-9]+ messages? to $(dest_ere) dropped: spool full\$" \
+	    send-own.log
+	wait_for "$(dest_ere): spool file .*: full \\(spool_size\\)" \
+	    send-own.log
+	start_recv
+	kill -USR1 "$(daemon_pid send)"
+	wait_all recv.log $((20000 - C_DROPPED)) 20 || true
+	tally recv.log 20000
+	report "spool full" 20000
+	# What arrived is a prefix of the stream: the spool keeps the oldest.
+	[ "$UNIQUE" -eq $((20000 - C_DROPPED)) ] || atf_fail "$UNIQUE" \
+	    "arrived, $C_DROPPED dropped of 20000"
+	assert_in_order recv.log "$UNIQUE"
+	assert_alive send
+}
+spool_full_cleanup() { common_cleanup; }
+
 # ---- files on a full disk ----------------------------------------------------
 
 atf_test_case disk_full cleanup
@@ -529,7 +571,12 @@ queue_priority_body()
 	echo "sender: $C_LINE"
 	[ "$C_QUEUED" -eq 100 ] && [ "$C_DROPPED" -eq 200 ] ||
 	    atf_fail "expected 100 queued, 200 dropped: $C_LINE"
-	wait_for "[0-9]+ messages? to $(dest_ere) dropped" send-own.log
+	wait_for "[0-9]+ messages? to $(dest_ere) dropped: queue full\$" \
+	    send-own.log
+	case $C_LINE in
+	*", 200 dropped, 0 truncated; dropped: queue full") ;;
+	*) atf_fail "no reason for the drops in the counters: $C_LINE" ;;
+	esac
 	# Kept: the 100 most severe, the newest of a severity first; they
 	# go out in the order they were logged.
 	sort -k1,1n -k2,2nr sent.txt | head -n 100 | sort -k2,2n |
@@ -564,6 +611,7 @@ atf_init_test_cases()
 	atf_add_test_case collector_down_60s
 	atf_add_test_case sender_restart_spool
 	atf_add_test_case spool_overflow
+	atf_add_test_case spool_full
 	atf_add_test_case disk_full
 	atf_add_test_case queue_priority
 }
