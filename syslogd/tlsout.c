@@ -83,11 +83,6 @@ td_retry(evutil_socket_t fd, short what, void *arg)
 	td_connect(td->a->sd, td);
 }
 
-/*
- * The connection is gone.  Frames the connection had not written yet go
- * back to the front of the queue; what it had written but the peer may
- * not have received is counted as possibly lost.
- */
 /* Bytes the kernel still holds for the peer (unsent or unacknowledged). */
 static long
 kernel_unacked(int fd)
@@ -127,7 +122,10 @@ frame_len_at(struct evbuffer *buf, size_t off)
 
 /*
  * Forgets the frames that the peer surely has: all but the last
- * kernel-held + not-yet-written + margin bytes.
+ * kernel-held + not-yet-written + margin bytes.  It runs while the
+ * connection works, not when it fails: a peer that dies discards what it
+ * had acknowledged but not read, and the frames kept since the last trim
+ * stand in for that unknown amount.
  */
 static void
 window_trim(struct tls_dest *td, size_t margin)
