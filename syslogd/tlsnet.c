@@ -52,6 +52,15 @@ bev_error(struct bufferevent *bev, char *buf, size_t len)
 			buf[used++] = ';';
 			buf[used++] = ' ';
 		}
+#ifdef SSL_R_UNEXPECTED_EOF_WHILE_READING
+		/* OpenSSL 3 files a FIN without close_notify as an error. */
+		if (ERR_GET_REASON(e) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
+			str_copy(buf + used, "connection closed by the peer "
+			    "without close_notify", len - used);
+			used += strlen(buf + used);
+			continue;
+		}
+#endif
 		ERR_error_string_n(e, buf + used, len - used);
 		used += strlen(buf + used);
 	}

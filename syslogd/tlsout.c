@@ -655,8 +655,55 @@ same_dest(const struct conf_action *x, const struct conf_action *y)
 }
 
 /*
+ * The destination's connection is of an old configuration: close it,
+ * keeping what it may not have delivered, and forget the options.
+ */
+static void
+td_reset(struct tls_dest *td)
+{
+	if (td->bev != NULL) {
+		if (td->state == TD_UP) {
+			SSL *ssl = bufferevent_openssl_get_ssl(td->bev);
+			if (ssl != NULL)
+				(void)SSL_shutdown(ssl);
+		}
+		bufferevent_free(td->bev);
+		td->bev = NULL;
+		ERR_clear_error();
+	}
+	requeue_window(td);
+	if (td->retry != NULL)
+		evtimer_del(td->retry);
+	tls_policy_free(td->policy);
+	td->policy = NULL;
+	ref_drop(td->ref);
+	td->ref = NULL;
+	td->state = TD_DOWN;
+	td->backoff = 0;
+	td->failure_reported = false;
+}
+
+static void
+td_move(struct syslogd *sd, struct action *a, struct action *o)
+{
+	a->tls = o->tls;
+	a->tls->a = a;
+	o->tls = NULL;
+	/* The backlog moves too, limits and all (they are the same
+	 * keywords, re-read into a by action_set_limits). */
+	a->backlog = o->backlog;
+	memset(&o->backlog, 0, sizeof(o->backlog));
+	action_set_limits(a, &sd->conf->opt.tls_queue);
+	a->cnt = o->cnt;
+	memset(&o->cnt, 0, sizeof(o->cnt));
+}
+
+/*
  * A reload keeps a destination's connection and queue when the new
- * configuration has the same destination with the same options.
+ * configuration has the same destination with the same options.  When
+ * only the options changed, the queue, the resend window and the spool
+ * file (named after the destination) move, and the connection is made
+ * again with the new options.
  */
 bool
 tlsnet_adopt(struct syslogd *sd, struct action *a, struct action **old,
@@ -665,20 +712,21 @@ tlsnet_adopt(struct syslogd *sd, struct action *a, struct action **old,
 	for (size_t i = 0; i < nold; i++) {
 		struct action *o = old[i];
 
-		if (o == NULL || o->tls == NULL ||
-		    !same_dest(&o->rule->act, &a->rule->act))
-			continue;
-		a->tls = o->tls;
-		a->tls->a = a;
-		o->tls = NULL;
-		/* The backlog moves too, limits and all (they are the same
-		 * keywords, re-read into a by action_set_limits). */
-		a->backlog = o->backlog;
-		memset(&o->backlog, 0, sizeof(o->backlog));
-		action_set_limits(a, &sd->conf->opt.tls_queue);
-		a->cnt = o->cnt;
-		memset(&o->cnt, 0, sizeof(o->cnt));
-		return true;
+		if (o != NULL && o->tls != NULL &&
+		    same_dest(&o->rule->act, &a->rule->act)) {
+			td_move(sd, a, o);
+			return true;
+		}
+	}
+	for (size_t i = 0; i < nold; i++) {
+		struct action *o = old[i];
+
+		if (o != NULL && o->tls != NULL &&
+		    strcmp(o->name, a->name) == 0) {
+			td_reset(o->tls);
+			td_move(sd, a, o);
+			return true;
+		}
 	}
 	return false;
 }

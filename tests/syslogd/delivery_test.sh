@@ -318,6 +318,46 @@ collector_kill_body()
 }
 collector_kill_cleanup() { common_cleanup; }
 
+# ---- an idle connection ----------------------------------------------------
+
+atf_test_case peer_close_noticed cleanup
+peer_close_noticed_head()
+{
+	atf_set descr "An idle connection whose collector stops (close_notify and FIN) or is killed is noticed at once, not at the next message, and the sender reconnects when the collector is back"
+	atf_set require.progs logger
+	atf_set timeout 120
+}
+peer_close_noticed_body()
+{
+	local how n
+	require_logger
+	collector_conf
+	sender_conf
+	start_recv
+	start_send
+	n=1
+	for how in term kill; do
+		wait_for_count "accepted outgoing TLS connection to $(dest_ere)" \
+		    send-own.log $n
+		case $how in
+		term)	stop_syslogd recv ;;
+		kill)	kill_syslogd recv ;;
+		esac
+		# Nothing is logged meanwhile: only the close can tell.
+		wait_for_count "$(dest_ere): connection closed by the peer"\
+"( without close_notify)?;" send-own.log $n 5
+		start_recv
+		n=$((n + 1))
+		# The back-off's first retry (1 s) finds it, without SIGUSR1.
+		wait_for_count "accepted outgoing TLS connection to" \
+		    send-own.log $n 10
+	done
+	send_seq 1 3
+	wait_for_count " $TAG: seq " recv.log 3
+	assert_alive send
+}
+peer_close_noticed_cleanup() { common_cleanup; }
+
 # ---- a long outage ------------------------------------------------------------
 
 atf_test_case collector_down_60s cleanup
@@ -486,6 +526,43 @@ spool_full_body()
 }
 spool_full_cleanup() { common_cleanup; }
 
+atf_test_case reload_changed_dest cleanup
+reload_changed_dest_head()
+{
+	atf_set descr "A reload that changes a down destination's options keeps its queue and its spool file: 20,000 messages queued before the reload all arrive, in order"
+	atf_set require.progs logger seq sed
+	atf_set timeout 300
+}
+reload_changed_dest_body()
+{
+	local fp2
+	require_logger
+	mkdir spool
+	collector_conf
+	sender_conf tls_queue_size=64k "spool_dir=$PWD/spool" spool_size=64M
+	start_send
+	wait_for "$(dest_ere): .*retrying in the background" send-own.log
+	send_seq 1 20000
+	wait_received 20000
+	[ "$C_SPOOLED" -gt 0 ] || atf_fail "nothing spooled: $C_LINE"
+	# A second pinned fingerprint: the same destination, new options.
+	fp2="SHA256:$(printf '%064d' 0 | sed 's/../&:/g; s/:$//')"
+	sed "s|fingerprint=\"$RECV_FP\"|&,fingerprint=\"$fp2\"|" send.conf \
+	    >send.conf.new && mv send.conf.new send.conf
+	grep -q "$fp2" send.conf || atf_fail "send.conf unchanged"
+	kill -HUP "$(daemon_pid send)"
+	wait_for_count ' syslogd\[[0-9]+\]: restart$' send-own.log 2
+	start_recv
+	kill -USR1 "$(daemon_pid send)"
+	wait_all recv.log 20000 20 || true
+	tally recv.log 20000
+	report "reload with changed options" 20000
+	assert_in_order recv.log 20000
+	assert_absent 'damaged' send-own.log
+	assert_alive send
+}
+reload_changed_dest_cleanup() { common_cleanup; }
+
 # ---- files on a full disk ----------------------------------------------------
 
 atf_test_case disk_full cleanup
@@ -608,10 +685,12 @@ atf_init_test_cases()
 {
 	atf_add_test_case collector_restart
 	atf_add_test_case collector_kill
+	atf_add_test_case peer_close_noticed
 	atf_add_test_case collector_down_60s
 	atf_add_test_case sender_restart_spool
 	atf_add_test_case spool_overflow
 	atf_add_test_case spool_full
+	atf_add_test_case reload_changed_dest
 	atf_add_test_case disk_full
 	atf_add_test_case queue_priority
 }
