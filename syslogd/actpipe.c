@@ -36,7 +36,7 @@ static void
 child_exec(const char *cmd, int rfd)
 {
 	static const int sigs[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM,
-	    SIGPIPE, SIGCHLD, SIGUSR1, SIGUSR2 };
+	    SIGPIPE, SIGCHLD, SIGUSR1, SIGUSR2, SIGXFSZ };
 	sigset_t none;
 	long maxfd;
 	int nullfd;

@@ -522,6 +522,8 @@ main(int argc, char **argv)
 	lookup_ids(&sd.opt, &uid, &gid);
 
 	(void)signal(SIGPIPE, SIG_IGN);
+	/* A file over RLIMIT_FSIZE is a write error (EFBIG), not a death. */
+	(void)signal(SIGXFSZ, SIG_IGN);
 	if (!sd.opt.foreground)
 		ready_fd = daemonize();
 	sd.pid = getpid();

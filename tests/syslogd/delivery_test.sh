@@ -620,6 +620,34 @@ disk_full_cleanup()
 	return 0
 }
 
+atf_test_case file_too_large cleanup
+file_too_large_head()
+{
+	atf_set descr "A file action past the file size limit (EFBIG): the error is logged once, the lost lines are counted as write errors, the daemon lives on and its other files are written"
+	atf_set require.progs logger seq
+	atf_set timeout 60
+}
+file_too_large_body()
+{
+	require_logger
+	add_rule 'user.*' "$PWD/big.log"
+	add_rule 'syslog.*' "$PWD/own.log"
+	# 8 blocks: 300 lines do not fit.
+	( ulimit -f 8 && start_syslogd -r -s ) ||
+	    atf_skip "cannot set a file size limit here"
+	seq 1 300 | sed 's/^/seq /' | logger -u "$PWD/log" -t $TAG ||
+	    atf_fail "logger failed"
+	wait_for 'big\.log: write: File too large' own.log
+	kill -USR2 "$(daemon_pid)"
+	wait_for "big\\.log \\(line 1\\): 300 received, [0-9]+ written, 0 queued, 0 spooled, 0 resent, [1-9][0-9]* dropped, 0 truncated; dropped: write error \\(File too large\\)\$" own.log
+	assert_count 'big\.log: write: File too large' own.log 1
+	# ulimit counts blocks of 512 (POSIX) or 1024 bytes (bash).
+	[ "$(wc -c <big.log)" -le 8192 ] || atf_fail "big.log exceeds the" \
+	    "limit: $(wc -c <big.log) bytes"
+	assert_alive
+}
+file_too_large_cleanup() { common_cleanup; }
+
 # ---- what a full backlog drops --------------------------------------------
 
 atf_test_case queue_priority cleanup
@@ -692,5 +720,6 @@ atf_init_test_cases()
 	atf_add_test_case spool_full
 	atf_add_test_case reload_changed_dest
 	atf_add_test_case disk_full
+	atf_add_test_case file_too_large
 	atf_add_test_case queue_priority
 }
