@@ -14,6 +14,11 @@ if [ -n "$missing" ]; then
 	exit 1
 fi
 
+# Under `make check SANITIZE=1`: undefined behaviour stops the daemon, so
+# the test that caused it fails (ASan does so by itself).
+UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+export UBSAN_OPTIONS
+
 results="$top/tests/results.db"
 rm -f "$results"
 kyua test --results-file="$results" -k Kyuafile
