@@ -142,6 +142,9 @@ daemon_free_config(struct syslogd *sd)
 	free(acts);
 	sd->actions = NULL;
 	sd->nactions = 0;
+	if (sd->flush_ev != NULL)
+		event_free(sd->flush_ev);
+	sd->flush_ev = NULL;
 	if (sd->mark_timer != NULL)
 		event_free(sd->mark_timer);
 	sd->mark_timer = NULL;
@@ -337,6 +340,30 @@ daemon_flush(struct syslogd *sd)
 		if (sd->actions[i]->cnt.dropped >
 		    sd->actions[i]->cnt.dropped_reported)
 			action_report_drops(sd, sd->actions[i]);
+}
+
+static void
+flush_now(evutil_socket_t fd, short what, void *arg)
+{
+	daemon_flush(arg);
+}
+
+/*
+ * libevent runs the callbacks made active while it works through a turn
+ * after those that were already active, in the same turn, and does not
+ * wait for events while any is active: this one comes after every
+ * input that was readable and before the loop sleeps.
+ */
+void
+daemon_flush_soon(struct syslogd *sd)
+{
+	if (sd->flush_ev == NULL && sd->conf != NULL)
+		sd->flush_ev = event_new(sd->base, -1, 0, flush_now, sd);
+	if (sd->flush_ev == NULL || sd->conf == NULL) {
+		daemon_flush(sd);	/* exiting, or out of memory */
+		return;
+	}
+	event_active(sd->flush_ev, EV_TIMEOUT, 0);	/* a no-op if active */
 }
 
 void

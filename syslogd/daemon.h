@@ -94,6 +94,7 @@ struct syslogd {
 	unsigned long long	 pending_dropped;
 	/* actions with buffered output, written at the end of each batch */
 	struct action		*dirty;
+	struct event		*flush_ev;	/* daemon_flush_soon() */
 
 	bool			 started;	/* the first configuration is live */
 	bool			 privileged_reopen_warned;
@@ -109,6 +110,12 @@ int	daemon_load_config(struct syslogd *sd, bool initial);
 void	daemon_dispatch(struct syslogd *sd, struct msg *m);
 /* Writes everything that actions buffered during this batch. */
 void	daemon_flush(struct syslogd *sd);
+/*
+ * The same once every callback this turn of the event loop has ready has
+ * run, before the loop sleeps: for inputs, so that a turn costs one write
+ * per file however many connections and sockets it served.
+ */
+void	daemon_flush_soon(struct syslogd *sd);
 /* Formats sd->scratch-or-m in format f once per dispatch. */
 const char *daemon_formatted(struct syslogd *sd, const struct msg *m,
 	    enum msg_format f, size_t *len, size_t *body_off);

@@ -1,7 +1,8 @@
 /*
  * Reading datagrams.  Each readable event takes a batch (recvmmsg where
- * the platform has it), parses and routes every message, and then writes
- * what the actions buffered, so that a burst costs one write per file.
+ * the platform has it) and parses and routes every message; what the
+ * actions buffered is written once the event loop has served every input
+ * that was ready, so that a burst costs one write per file.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -377,7 +378,7 @@ readable(evutil_socket_t fd, short what, void *arg)
 		for (int i = 0; i < BATCHES_PER_EVENT; i++)
 			if (read_batch(in) < BATCH)
 				break;
-	daemon_flush(in->sd);
+	daemon_flush_soon(in->sd);
 }
 
 int

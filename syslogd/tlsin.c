@@ -45,6 +45,13 @@ struct tls_in {
 	char		 peer[NI_MAXHOST];
 };
 
+/* What one in_pull() decrypts at most before the frames are routed. */
+#define PULL_CHUNK	(16 * 1024)
+/* What one read callback decrypts at most (see in_read()). */
+#define PULL_BUDGET	(64 * 1024)
+
+static void in_event(struct bufferevent *, short, void *);
+
 struct listener {
 	struct listener		*next;
 	struct evconnlistener	*l;
@@ -78,52 +85,148 @@ in_close(struct tls_in *c, bool notify)
 	free(c);
 }
 
-/* Routes every complete frame; false when the connection was closed. */
+/* Delivers one frame's message; the decoder says whether it was cut. */
+static void
+in_deliver(struct tls_in *c, const struct frame_out *out)
+{
+	struct syslogd *sd = c->tn->sd;
+
+	if (out->truncated) {
+		c->tn->truncated++;
+		ilog(sd, LOG_WARNING, "TLS: message from %s longer than %zu "
+		    "bytes, truncated", c->peer, c->dec.max);
+	}
+	net_deliver(sd, out->msg, out->len, c->peer, true, false);
+}
+
+/*
+ * Routes every complete frame; false when the connection was closed.
+ * Frames are taken from one contiguous view of the input as long as it
+ * holds what frame_next() needs (max + 16 bytes, or all there is), and
+ * the input is drained once per view, not once per frame.
+ */
 static bool
 in_drain(struct tls_in *c)
 {
-	struct syslogd *sd = c->tn->sd;
 	struct evbuffer *in = bufferevent_get_input(c->bev);
+	size_t room = c->dec.max + 16;
 	struct frame_out out;
 	enum frame_status st;
-	size_t len, want, used;
+	size_t len, want, off, used;
 	const char *p;
 
 	while ((len = evbuffer_get_length(in)) > 0) {
-		want = len < c->dec.max + 16 ? len : c->dec.max + 16;
+		want = len < room ? len : room;
 		if ((p = (const char *)evbuffer_pullup(in, (ssize_t)want)) == NULL)
 			break;
-		st = frame_next(&c->dec, p, want, &used, &out);
-		if (st == FRAME_ERROR) {
-			ilog(sd, LOG_WARNING, "TLS: framing error from %s "
-			    "(neither octet counting nor newline framing); "
-			    "closing the connection", c->peer);
-			daemon_flush(sd);
-			in_close(c, true);
-			return false;
-		}
-		if (st == FRAME_MSG) {
-			if (out.truncated) {
-				c->tn->truncated++;
-				ilog(sd, LOG_WARNING, "TLS: message from %s "
-				    "longer than %zu bytes, truncated",
-				    c->peer, c->dec.max);
+		/* pullup made the first chain at least want long: use it all */
+		want = evbuffer_get_contiguous_space(in);
+		off = 0;
+		do {
+			st = frame_next(&c->dec, p + off, want - off, &used,
+			    &out);
+			if (st == FRAME_ERROR) {
+				ilog(c->tn->sd, LOG_WARNING, "TLS: framing "
+				    "error from %s (neither octet counting "
+				    "nor newline framing); closing the "
+				    "connection", c->peer);
+				daemon_flush(c->tn->sd);
+				in_close(c, true);
+				return false;
 			}
-			net_deliver(sd, out.msg, out.len, c->peer, true,
-			    false);
-		}
-		evbuffer_drain(in, used);
+			if (st == FRAME_MSG)
+				in_deliver(c, &out);
+			off += used;
+		} while (st == FRAME_MSG && off < want &&
+		    (want == len || want - off >= room));
+		evbuffer_drain(in, off);
 		if (st == FRAME_MORE && (used == 0 || want == len))
 			break;
 	}
-	daemon_flush(sd);
 	return true;
 }
 
+/*
+ * With read-ahead one read() brings many records into OpenSSL, but
+ * libevent 2.1 decrypts only one per readable event, then as much as
+ * SSL_pending() counts: the rest of that record.  The others would wait
+ * in OpenSSL, the socket being empty, until the client sends more.
+ * Decrypt them here, into the input, and count them in *pulled.  Returns
+ * the SSL_get_error() code that stopped it, SSL_ERROR_NONE when the
+ * space is full or OpenSSL holds nothing more.
+ */
+static int
+in_pull(struct tls_in *c, SSL *ssl, size_t *pulled)
+{
+	struct evbuffer *in = bufferevent_get_input(c->bev);
+	struct evbuffer_iovec v;
+	size_t got = 0;
+	int r, err = SSL_ERROR_NONE;
+
+	if (evbuffer_reserve_space(in, PULL_CHUNK, &v, 1) != 1)
+		return SSL_ERROR_NONE;
+	ERR_clear_error();	/* a success adds nothing to the queue */
+	while (got < v.iov_len && SSL_has_pending(ssl)) {
+		r = SSL_read(ssl, (char *)v.iov_base + got,
+		    (int)(v.iov_len - got));
+		if (r <= 0) {
+			err = SSL_get_error(ssl, r);
+			break;
+		}
+		got += (size_t)r;
+	}
+	v.iov_len = got;
+	evbuffer_commit_space(in, &v, 1);
+	*pulled += got;
+	return err;
+}
+
+/*
+ * Everything received so far, decrypted and routed; the files are
+ * written once this turn of the event loop is done, however many
+ * connections it served.  A client that sends faster than we route gets
+ * PULL_BUDGET bytes per turn, so that the others get theirs and the
+ * files are written: what OpenSSL still holds then is taken in the next
+ * turn, through a deferred read callback.
+ */
 static void
 in_read(struct bufferevent *bev, void *arg)
 {
-	(void)in_drain(arg);
+	struct tls_in *c = arg;
+	SSL *ssl = bufferevent_openssl_get_ssl(bev);
+	size_t pulled = 0;
+	int err = SSL_ERROR_NONE;
+
+	for (;;) {
+		if (!in_drain(c))
+			return;
+		if (err != SSL_ERROR_NONE || !SSL_has_pending(ssl))
+			break;
+		if (pulled >= PULL_BUDGET) {
+			bufferevent_trigger(bev, EV_READ,
+			    BEV_TRIG_IGNORE_WATERMARKS |
+			    BEV_TRIG_DEFER_CALLBACKS);
+			break;
+		}
+		err = in_pull(c, ssl, &pulled);
+	}
+	switch (err) {
+	case SSL_ERROR_NONE:
+	case SSL_ERROR_WANT_READ:	/* the rest of a record is to come */
+	case SSL_ERROR_WANT_WRITE:	/* libevent retries on the next read */
+		daemon_flush_soon(c->tn->sd);
+		break;
+	case SSL_ERROR_ZERO_RETURN:	/* close_notify */
+		in_event(bev, BEV_EVENT_READING | BEV_EVENT_EOF, c);
+		break;
+	case SSL_ERROR_SYSCALL:		/* as libevent tells them apart */
+		in_event(bev, BEV_EVENT_READING | (ERR_peek_error() == 0 ?
+		    BEV_EVENT_EOF : BEV_EVENT_ERROR), c);
+		break;
+	default:
+		in_event(bev, BEV_EVENT_READING | BEV_EVENT_ERROR, c);
+		break;
+	}
 }
 
 static void
@@ -151,6 +254,9 @@ in_event(struct bufferevent *bev, short what, void *arg)
 		bufferevent_set_timeouts(bev, idle.tv_sec > 0 ? &idle : NULL,
 		    NULL);
 		daemon_flush(sd);
+		/* Records read ahead with the handshake's last ones wait
+		 * in OpenSSL: no readable event will come for them. */
+		in_read(bev, c);
 		return;
 	}
 	if (what & BEV_EVENT_TIMEOUT)
@@ -220,7 +326,10 @@ in_peek(evutil_socket_t fd, short what, void *arg)
 	}
 	event_free(c->peek_ev);
 	c->peek_ev = NULL;
-	if ((ssl = SSL_new(c->ref->ctx->server)) == NULL ||
+	/* Read-ahead: one read() for many records, not two per record. */
+	if ((ssl = SSL_new(c->ref->ctx->server)) != NULL)
+		SSL_set_read_ahead(ssl, 1);
+	if (ssl == NULL ||
 	    (c->bev = bufferevent_openssl_socket_new(sd->base, fd, ssl,
 	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE)) == NULL) {
 		if (ssl != NULL)

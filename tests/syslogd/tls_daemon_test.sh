@@ -233,6 +233,47 @@ queued_while_down_body()
 }
 queued_while_down_cleanup() { tls_cleanup; }
 
+atf_test_case read_ahead_no_stall cleanup
+read_ahead_no_stall_head()
+{
+	atf_set descr "Many TLS records read in one go are all delivered, though the client then sends nothing more and keeps the connection open"
+	atf_set require.progs openssl mkfifo seq
+}
+read_ahead_no_stall_body()
+{
+	local n=1000
+	pki_self recv recv.test "DNS:recv.test"
+	pki_self cl client.test "DNS:client.test"
+	recv_conf "$PWD/recv.key" "$PWD/recv.crt" \
+	    "tls_allow_fingerprints=$(pki_fp cl.crt)"
+	tls_start recv
+	# The client's input is a pipe held open here: after the lines it
+	# sends nothing and does not close.  Records of at most 512 bytes:
+	# the 1000 lines (130 kB) take about 260, more than one read
+	# callback of the receiver takes in.
+	mkfifo cl.in
+	tls_client cl cl.in 127.0.0.1 "$(tport)" -cert "$PWD/cl.crt" \
+	    -key "$PWD/cl.key" -max_send_frag 512
+	exec 3>cl.in
+	tls_wait_for 'accepted incoming TLS connection from 127\.0\.0\.1 ' \
+	    recv.log
+	# Stopped, the receiver finds all the records in its socket at once
+	# when it resumes: OpenSSL reads many with each read(), and no
+	# readable event follows for the last of them.
+	kill -STOP "$(tls_pid recv)"
+	tls_numbered_lines $n | sed 's/^/<13>1 - - nstag - - - /' >&3
+	sleep 1
+	kill -CONT "$(tls_pid recv)"
+	tls_check_numbered recv.log nstag $n
+	tls_alive recv
+	exec 3>&-
+}
+read_ahead_no_stall_cleanup()
+{
+	kill -CONT "$(cat recv.bgpid 2>/dev/null)" 2>/dev/null
+	tls_cleanup
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case ca_subject
@@ -243,4 +284,5 @@ atf_init_test_cases()
 	atf_add_test_case ordered
 	atf_add_test_case ipv6
 	atf_add_test_case queued_while_down
+	atf_add_test_case read_ahead_no_stall
 }
