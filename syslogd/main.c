@@ -575,8 +575,9 @@ main(int argc, char **argv)
 
 	if (sd.exit_timer != NULL)
 		event_free(sd.exit_timer);
-	daemon_free_config(&sd);
+	/* What TLS clients sent before the end is written first. */
 	tlsnet_shutdown(&sd);
+	daemon_free_config(&sd);
 	net_close_all(&sd);
 	if (sd.opt.pid_file != NULL && sd.opt.chroot_dir == NULL)
 		(void)unlink(sd.opt.pid_file);

@@ -473,16 +473,66 @@ tlsnet_listen(struct syslogd *sd)
 	return tn->listeners != NULL ? 0 : -1;
 }
 
+/* At exit, what each connection already holds is read, within bounds. */
+#define EXIT_READ_MAX	(8 * 1024 * 1024)	/* bytes, per connection */
+#define EXIT_READ_MSEC	1000			/* for all of them */
+
+static long long
+now_msec(void)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * At exit: what the client sent and our kernel acknowledged would die
+ * with the socket, and closing a socket with unread data resets the
+ * connection.  Decrypt and route it first.  False when the connection
+ * was closed meanwhile.
+ */
+static bool
+in_read_rest(struct tls_in *c, long long deadline)
+{
+	struct evbuffer_iovec v;
+	struct evbuffer *in;
+	size_t total = 0;
+	SSL *ssl;
+	int r;
+
+	if (c->bev == NULL || !c->admitted ||
+	    (ssl = bufferevent_openssl_get_ssl(c->bev)) == NULL)
+		return true;
+	in = bufferevent_get_input(c->bev);
+	while (total < EXIT_READ_MAX && now_msec() < deadline &&
+	    evbuffer_reserve_space(in, PULL_CHUNK, &v, 1) == 1) {
+		r = SSL_read(ssl, v.iov_base, (int)v.iov_len);
+		v.iov_len = r > 0 ? (size_t)r : 0;
+		evbuffer_commit_space(in, &v, 1);
+		if (r <= 0)
+			break;		/* nothing more now, or closed */
+		total += (size_t)r;
+		if (!in_drain(c))
+			return false;
+	}
+	ERR_clear_error();
+	return in_drain(c);
+}
+
 void
 tlsnet_shutdown(struct syslogd *sd)
 {
 	struct tlsnet *tn = sd->tn;
+	long long deadline = now_msec() + EXIT_READ_MSEC;
 
 	if (tn == NULL)
 		return;
 	listeners_close(tn);
 	while (tn->conns != NULL)
-		in_close(tn->conns, true);
+		if (in_read_rest(tn->conns, deadline))
+			in_close(tn->conns, true);
+	daemon_flush(sd);
 	ref_drop(tn->cur);
 	free(tn);
 	sd->tn = NULL;

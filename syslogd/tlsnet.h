@@ -19,7 +19,7 @@ struct conf;
 int	tlsnet_configure(struct syslogd *sd, const struct conf *c);
 /* Opens, keeps or closes the listener to match sd->conf. */
 int	tlsnet_listen(struct syslogd *sd);
-/* Closes the listener and every incoming connection (at exit). */
+/* At exit: reads what incoming connections hold, then closes them. */
 void	tlsnet_shutdown(struct syslogd *sd);
 /* Is a connected destination still sending what it has? */
 bool	tlsnet_pending(struct syslogd *sd);

@@ -274,6 +274,64 @@ read_ahead_no_stall_cleanup()
 	tls_cleanup
 }
 
+# rx_settled PORT: until the established socket on local TCP PORT holds
+# received bytes and no more arrive (Linux /proc/net/tcp; else 1 s).
+rx_settled()
+{
+	local hex q last=-1 i=0
+	if ! [ -r /proc/net/tcp ]; then
+		sleep 1
+		return 0
+	fi
+	hex=$(printf '%04X' "$1")
+	while :; do
+		q=$(awk -v p=":$hex" '$2 ~ p "$" && $4 == "01" {
+		    split($5, q, ":"); print q[2]; exit }' /proc/net/tcp)
+		q=$((0x${q:-0}))
+		[ "$q" -gt 0 ] && [ "$q" = "$last" ] && return 0
+		last=$q
+		i=$((i + 1))
+		[ $i -le 100 ] || atf_fail "nothing arrives on port $1"
+		sleep 0.1
+	done
+}
+
+atf_test_case read_pending_at_exit cleanup
+read_pending_at_exit_head()
+{
+	atf_set descr "Stopped with SIGTERM, the receiver first reads and writes the messages its TCP has already acknowledged"
+	atf_set require.progs openssl mkfifo seq
+}
+read_pending_at_exit_body()
+{
+	local n=300
+	pki_self recv recv.test "DNS:recv.test"
+	pki_self cl client.test "DNS:client.test"
+	recv_conf "$PWD/recv.key" "$PWD/recv.crt" \
+	    "tls_allow_fingerprints=$(pki_fp cl.crt)"
+	tls_start recv
+	mkfifo cl.in
+	tls_client cl cl.in 127.0.0.1 "$(tport)" -cert "$PWD/cl.crt" \
+	    -key "$PWD/cl.key"
+	exec 3>cl.in
+	tls_wait_for 'accepted incoming TLS connection from 127\.0\.0\.1 ' \
+	    recv.log
+	# 40 kB, acknowledged by the stopped receiver's kernel, unread.
+	kill -STOP "$(tls_pid recv)"
+	tls_numbered_lines $n | sed 's/^/<13>1 - - extag - - - /' >&3
+	rx_settled "$(tport)"
+	kill -TERM "$(tls_pid recv)"
+	kill -CONT "$(tls_pid recv)"
+	tls_wait_exit recv 10 || atf_fail "the receiver exited with $?"
+	tls_check_numbered recv.log extag $n
+	exec 3>&-
+}
+read_pending_at_exit_cleanup()
+{
+	kill -CONT "$(cat recv.bgpid 2>/dev/null)" 2>/dev/null
+	tls_cleanup
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case ca_subject
@@ -285,4 +343,5 @@ atf_init_test_cases()
 	atf_add_test_case ipv6
 	atf_add_test_case queued_while_down
 	atf_add_test_case read_ahead_no_stall
+	atf_add_test_case read_pending_at_exit
 }
