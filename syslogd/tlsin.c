@@ -486,6 +486,15 @@ now_msec(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* The socket is non-blocking: a peek does not wait. */
+static bool
+socket_has_data(evutil_socket_t fd)
+{
+	char b;
+
+	return fd != -1 && recv(fd, &b, 1, MSG_PEEK) > 0;
+}
+
 /*
  * At exit: what the client sent and our kernel acknowledged would die
  * with the socket, and closing a socket with unread data resets the
@@ -505,7 +514,10 @@ in_read_rest(struct tls_in *c, long long deadline)
 	    (ssl = bufferevent_openssl_get_ssl(c->bev)) == NULL)
 		return true;
 	in = bufferevent_get_input(c->bev);
+	/* Idle connections, most of them, cost no buffers here. */
 	while (total < EXIT_READ_MAX && now_msec() < deadline &&
+	    (SSL_has_pending(ssl) ||
+	    socket_has_data(bufferevent_getfd(c->bev))) &&
 	    evbuffer_reserve_space(in, PULL_CHUNK, &v, 1) == 1) {
 		r = SSL_read(ssl, v.iov_base, (int)v.iov_len);
 		v.iov_len = r > 0 ? (size_t)r : 0;
