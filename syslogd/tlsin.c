@@ -42,7 +42,7 @@ struct tls_in {
 	struct ctxref	*ref;
 	struct frame_dec dec;
 	bool		 admitted;
-	char		 peer[NI_MAXHOST];
+	char		 peer[PEER_ADDRLEN];	/* numeric, kept per connection */
 };
 
 /* What one in_pull() decrypts at most before the frames are routed. */
@@ -283,7 +283,7 @@ plaintext_reported(struct tlsnet *tn, const char *peer)
 		if (strcmp(tn->plaintext_seen[i], peer) == 0)
 			return true;
 	str_copy(tn->plaintext_seen[tn->plaintext_next++ % PLAINTEXT_MEMORY],
-	    peer, NI_MAXHOST);
+	    peer, PEER_ADDRLEN);
 	return false;
 }
 
@@ -355,7 +355,7 @@ in_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	struct syslogd *sd = tn->sd;
 	const struct conf_options *o = &sd->conf->opt;
 	struct timeval hs = { (time_t)o->tls_handshake_timeout, 0 };
-	char peer[NI_MAXHOST];
+	char peer[PEER_ADDRLEN];
 	struct tls_in *c;
 
 	if (getnameinfo(sa, (socklen_t)salen, peer, sizeof(peer), NULL, 0,

@@ -10,7 +10,8 @@
 #include <stddef.h>
 #include <time.h>
 
-#include <netdb.h>
+#include <net/if.h>
+#include <netinet/in.h>
 
 struct bufferevent;
 struct listener;
@@ -20,6 +21,8 @@ struct tls_ctx;
 
 #define TLS_DEFAULT_PORT	"6514"
 #define PLAINTEXT_MEMORY	16	/* addresses remembered as reported */
+/* A peer's numeric address, an IPv6 one with its scope ("%ifname"). */
+#define PEER_ADDRLEN		(INET6_ADDRSTRLEN + IF_NAMESIZE + 1)
 
 struct ctxref {
 	struct tls_ctx	*ctx;
@@ -34,7 +37,7 @@ struct tlsnet {
 	struct tls_in	*conns;
 	long long	 nconns;
 	time_t		 limit_reported_at;
-	char		 plaintext_seen[PLAINTEXT_MEMORY][NI_MAXHOST];
+	char		 plaintext_seen[PLAINTEXT_MEMORY][PEER_ADDRLEN];
 	unsigned	 plaintext_next;
 	unsigned long long truncated;
 };
