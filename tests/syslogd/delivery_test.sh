@@ -358,6 +358,43 @@ peer_close_noticed_body()
 }
 peer_close_noticed_cleanup() { common_cleanup; }
 
+atf_test_case down_dest_no_delay cleanup
+down_dest_no_delay_head()
+{
+	atf_set descr "Two TLS destinations that do not work, one stalled in its handshake and one refused, delay neither each other nor a file: 2,000 messages reach the file at once and wait in both queues"
+	atf_set require.progs logger seq
+	atf_set timeout 120
+}
+down_dest_no_delay_body()
+{
+	local refused=$(($(cport) + 1)) line
+	require_logger
+	collector_conf
+	sender_conf
+	add_rule 'user.*' "@[127.0.0.1]:$refused(fingerprint=\"$RECV_FP\")" send
+	add_rule 'user.*' "$PWD/local.log" send
+	# A stopped collector: its kernel accepts, the handshake never ends.
+	start_recv
+	kill -STOP "$(daemon_pid recv)"
+	start_send
+	wait_for "@\\[127\\.0\\.0\\.1\\]:$refused: .*retrying in the background" \
+	    send-own.log
+	send_seq 1 2000
+	wait_for_count " $TAG: seq " local.log 2000 10
+	assert_in_order local.log 2000
+	kill -USR2 "$(daemon_pid send)"
+	for p in "$(cport)" "$refused"; do
+		line="@\\[127\\.0\\.0\\.1\\]:$p \\(line [0-9]+\\): 2000 received, 0 written, 2000 queued"
+		wait_for "$line" send-own.log
+	done
+	assert_alive send
+}
+down_dest_no_delay_cleanup()
+{
+	kill -CONT "$(cat recv.bgpid 2>/dev/null)" 2>/dev/null
+	common_cleanup
+}
+
 # ---- a long outage ------------------------------------------------------------
 
 atf_test_case collector_down_60s cleanup
@@ -714,6 +751,7 @@ atf_init_test_cases()
 	atf_add_test_case collector_restart
 	atf_add_test_case collector_kill
 	atf_add_test_case peer_close_noticed
+	atf_add_test_case down_dest_no_delay
 	atf_add_test_case collector_down_60s
 	atf_add_test_case sender_restart_spool
 	atf_add_test_case spool_overflow
