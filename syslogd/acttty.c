@@ -29,7 +29,7 @@
 static size_t
 tty_line(struct syslogd *sd, const struct msg *m, char *buf, size_t cap)
 {
-	struct msg_fmt_opts fo = { sd->opt.format, true };
+	struct msg_fmt_opts fo = { sd->opt.format, true, &sd->tz };
 	char wire[TTY_LINE_MAX + 64];
 	size_t len, body, taglen = 0;
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
@@ -19,6 +20,7 @@
 #include "daemon.h"
 #include "filter.h"
 #include "ilog.h"
+#include "net.h"
 #include "tlsnet.h"
 
 static void dispatch_pending(struct syslogd *);
@@ -245,7 +247,7 @@ const char *
 daemon_formatted(struct syslogd *sd, const struct msg *m, enum msg_format f,
     size_t *len, size_t *body_off)
 {
-	struct msg_fmt_opts fo = { f, false };
+	struct msg_fmt_opts fo = { f, false, &sd->tz };
 
 	if (sd->fmt_for != m) {
 		sd->fmt_for = m;
@@ -369,8 +371,20 @@ daemon_flush_soon(struct syslogd *sd)
 void
 daemon_report_counters(struct syslogd *sd)
 {
+#if defined(SO_RXQ_OVFL)
+	ilog(sd, LOG_INFO, "input: %llu received, %llu truncated, %llu lost "
+	    "in the kernel", sd->in_stats.received, sd->in_stats.truncated,
+	    sd->in_stats.lost);
+#elif defined(SO_RERROR)
+	ilog(sd, LOG_INFO, "input: %llu received, %llu truncated, %llu "
+	    "receive buffer overflows (messages lost, how many is not known)",
+	    sd->in_stats.received, sd->in_stats.truncated,
+	    sd->in_stats.overflows);
+#else
 	ilog(sd, LOG_INFO, "input: %llu received, %llu truncated",
 	    sd->in_stats.received, sd->in_stats.truncated);
+#endif
+	net_report_counters(sd);
 	for (size_t i = 0; i < sd->nactions; i++) {
 		const struct action *a = sd->actions[i];
 		char why[256] = "";

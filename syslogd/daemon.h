@@ -13,6 +13,7 @@
 #include "conf.h"
 #include "msg.h"
 #include "strutil.h"
+#include "tzcache.h"
 
 struct event_base;
 struct event;
@@ -51,7 +52,9 @@ struct options {
 struct input_stats {
 	unsigned long long	received;
 	unsigned long long	truncated;
-	unsigned long long	overflows;
+	/* dropped by the kernel, receive buffer full (see net.c) */
+	unsigned long long	lost;		/* datagrams (Linux) */
+	unsigned long long	overflows;	/* events, count unknown (NetBSD) */
 };
 
 struct syslogd {
@@ -87,6 +90,7 @@ struct syslogd {
 	size_t			 fmtlen[2], fmtbody[2];
 	bool			 fmtdone[2];
 	const struct msg	*fmt_for;	/* what fmtbuf holds */
+	struct tzcache		 tz;		/* for parsing and formatting */
 	/* syslogd's own messages raised while routing another wait here */
 	int			 dispatch_depth;
 	struct msg		**pending;

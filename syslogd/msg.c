@@ -16,7 +16,9 @@
  */
 #include "msg.h"
 #include "strutil.h"
+#include "tzcache.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -90,6 +92,29 @@ utf8_seq(const unsigned char *p, const unsigned char *end)
 }
 
 /*
+ * The end of the run of bytes at s that are kept as they are: printable
+ * ASCII and tab.  Messages are mostly such runs, so they are scanned
+ * eight bytes at a time: a word holds only printable ASCII when no byte
+ * is below 0x20 (subtracting 0x20 from it borrows) and none above 0x7e
+ * (adding 1 to it, or the byte itself, sets its top bit).
+ */
+static const unsigned char *
+plain_run(const unsigned char *s, const unsigned char *end)
+{
+	const uint64_t ones = 0x0101010101010101ULL, tops = ones * 0x80;
+	uint64_t w;
+
+	for (; end - s >= 8; s += 8) {
+		memcpy(&w, s, sizeof(w));
+		if ((((w - ones * 0x20) & ~w) | (w + ones) | w) & tops)
+			break;
+	}
+	while (s < end && ((*s >= 0x20 && *s < 0x7f) || *s == '\t'))
+		s++;
+	return s;
+}
+
+/*
  * Writes the escaped form of [s, end) into dst, which has room for room
  * bytes plus a NUL, and returns the length.  When it does not fit, it
  * stops before the first escape or UTF-8 sequence that would be split.
@@ -103,10 +128,7 @@ escape(char *dst, size_t room, const unsigned char *s,
 	unsigned char c;
 
 	while (s < end) {
-		for (r = s; r < end && ((*r >= 0x20 && *r < 0x7f) ||
-		    *r == '\t'); r++)
-			continue;
-		if (r > s) {
+		if ((r = plain_run(s, end)) > s) {
 			k = (size_t)(r - s);
 			if (k > room - o) {
 				memcpy(dst + o, s, room - o);
@@ -212,23 +234,23 @@ mdays(int y, int m)
 }
 
 static int
-local_off(time_t t)
+local_off(struct tzcache *tz, time_t t)
 {
 	struct tm tm;
 
-	if (localtime_r(&t, &tm) == NULL)
+	if (!tzcache_localtime(tz, t, &tm))
 		return 0;
 	return (int)(tm.tm_gmtoff / 60);
 }
 
 static void
-time_now(struct msg_time *t, const struct timeval *now)
+time_now(struct msg_time *t, const struct timeval *now, struct tzcache *tz)
 {
 	t->sec = now->tv_sec;
 	t->usec = now->tv_usec >= 0 && now->tv_usec < 1000000 ?
 	    (int)now->tv_usec : 0;
 	t->frac_digits = 6;
-	t->tzoff = local_off(t->sec);
+	t->tzoff = local_off(tz, t->sec);
 	t->utc_z = false;
 	t->nil = false;
 }
@@ -293,14 +315,14 @@ parse_rfc3339(const unsigned char *p, size_t n, struct msg_time *t)
  * around a DST change.  A time inside a DST gap keeps the earlier offset.
  */
 static time_t
-local_to_utc(long long wall, int *off)
+local_to_utc(struct tzcache *tz, long long wall, int *off)
 {
 	struct tm tm;
 	time_t t = (time_t)(wall - *off * 60LL);
 	int i;
 
 	for (i = 0; i < 2; i++) {
-		if (localtime_r(&t, &tm) == NULL ||
+		if (!tzcache_localtime(tz, t, &tm) ||
 		    tm.tm_gmtoff / 60 == *off)
 			break;
 		*off = (int)(tm.tm_gmtoff / 60);
@@ -317,7 +339,7 @@ local_to_utc(long long wall, int *off)
  */
 static bool
 parse_bsd_stamp(const unsigned char **pp, const unsigned char *end,
-    struct msg_time *t, const struct timeval *now)
+    struct msg_time *t, const struct timeval *now, struct tzcache *tz)
 {
 	const unsigned char *p = *pp, *q;
 	int mon, day, h, mi, s, off, y;
@@ -351,19 +373,19 @@ parse_bsd_stamp(const unsigned char **pp, const unsigned char *end,
 	    h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60)
 		return false;
 
-	if (localtime_r(&now->tv_sec, &tm) == NULL)
+	if (!tzcache_localtime(tz, now->tv_sec, &tm))
 		return false;
 	off = (int)(tm.tm_gmtoff / 60);
 	y = tm.tm_year + 1900;
 	tod = h * 3600 + mi * 60 + s;
-	when = local_to_utc(days_from_civil(y, mon + 1, day) * DAY + tod,
+	when = local_to_utc(tz, days_from_civil(y, mon + 1, day) * DAY + tod,
 	    &off);
 	if (when > now->tv_sec + FUTURE_DAYS * DAY)
 		y--;
 	else if (when < now->tv_sec - (365 - FUTURE_DAYS) * DAY)
 		y++;
 	if (y != tm.tm_year + 1900)
-		when = local_to_utc(days_from_civil(y, mon + 1, day) * DAY +
+		when = local_to_utc(tz, days_from_civil(y, mon + 1, day) * DAY +
 		    tod, &off);
 	t->sec = when;
 	t->usec = 0;
@@ -568,7 +590,7 @@ parse3164(struct msg *m, const unsigned char *p, const unsigned char *end,
 	bool have_time;
 	size_t n;
 
-	have_time = parse_bsd_stamp(&q, end, &m->time, &o->now);
+	have_time = parse_bsd_stamp(&q, end, &m->time, &o->now, o->tz);
 	if (!have_time && token(&q, end, &tok, &n) &&
 	    parse_rfc3339(tok, n, &m->time)) {
 		have_time = true;
@@ -648,10 +670,10 @@ msg_parse(struct msg *m, const char *buf, size_t len,
 		bool nil = m->time.nil;
 
 		m->flags |= MSG_F_NOTIME;
-		time_now(&m->time, &o->now);
+		time_now(&m->time, &o->now, o->tz);
 		m->time.nil = nil && !o->use_now;
 	} else if (o->use_now)
-		time_now(&m->time, &o->now);
+		time_now(&m->time, &o->now, o->tz);
 }
 
 void
@@ -666,7 +688,7 @@ msg_init_local(struct msg *m, int fac, int sev, const char *app, long pid,
 		m->flags |= MSG_F_TRUNCATED;
 	if (pid >= 0)
 		snprintf(m->procid, sizeof(m->procid), "%ld", pid);
-	time_now(&m->time, now);
+	time_now(&m->time, now, NULL);
 }
 
 void

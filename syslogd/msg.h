@@ -15,6 +15,8 @@
 #include <sys/time.h>
 #include <time.h>
 
+struct tzcache;
+
 #define MSG_NFAC	24		/* facilities 0..23 (kern..local7) */
 #define MSG_HOST_MAX	255
 #define MSG_APP_MAX	48		/* RFC 5424 APP-NAME */
@@ -66,6 +68,7 @@ struct msg_parse_opts {
 	bool		use_now;	/* -T, kernel: ignore the sender's time */
 	bool		allow_kern;	/* keep facility kern (kernel log, -k) */
 	int		default_pri;	/* when PRI is missing: MSG_DEFAULT_PRI */
+	struct tzcache	*tz;		/* NULL: no cache */
 };
 
 /*
@@ -86,6 +89,7 @@ enum msg_format { MSG_FMT_BSD, MSG_FMT_RFC5424 };
 struct msg_fmt_opts {
 	enum msg_format	fmt;
 	bool		ascii_only;	/* terminals: escape every non-ASCII byte */
+	struct tzcache	*tz;		/* NULL: no cache */
 };
 
 /*

@@ -8,6 +8,7 @@
  */
 #include "msg.h"
 #include "strutil.h"
+#include "tzcache.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -212,13 +213,13 @@ short_host_len(const char *h)
  * honours the offset an RFC 5424 sender gave (NetBSD drops it).
  */
 static void
-put_bsd_time(struct outbuf *ob, time_t sec)
+put_bsd_time(struct outbuf *ob, time_t sec, struct tzcache *tz)
 {
 	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
 	struct tm tm;
 	char b[15], *p = b;
 
-	if (localtime_r(&sec, &tm) == NULL) {
+	if (!tzcache_localtime(tz, sec, &tm)) {
 		memset(&tm, 0, sizeof(tm));
 		tm.tm_mday = 1;
 	}
@@ -328,7 +329,7 @@ msg_format(const struct msg *m, const struct msg_fmt_opts *o, char *out,
 	}
 
 	*body_off = ob.len;
-	put_bsd_time(&ob, m->time.sec);
+	put_bsd_time(&ob, m->time.sec, o->tz);
 	ob_putc(&ob, ' ');
 	put_field(&ob, host, short_host_len(host), MSG_HOST_MAX);
 	ob_putc(&ob, ' ');

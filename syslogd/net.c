@@ -3,6 +3,13 @@
  * the platform has it) and parses and routes every message; what the
  * actions buffered is written once the event loop has served every input
  * that was ready, so that a burst costs one write per file.
+ *
+ * Datagrams the kernel dropped because a socket's receive buffer was full
+ * are counted where the system tells: on Linux SO_RXQ_OVFL attaches the
+ * socket's cumulative drop count to each datagram received after drops;
+ * on NetBSD SO_RERROR makes a receive fail with ENOBUFS once after an
+ * overflow (an event, the number of datagrams is not known).  FreeBSD has
+ * neither.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -13,10 +20,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -35,6 +44,13 @@
 #define UNIX_RCVBUF	(256 * 1024)
 #define UDP_RCVBUF	(1024 * 1024)
 #define KLOG_MAX	8192
+#define LOST_REPORT_SEC	10	/* at most one loss report per input per period */
+
+#if defined(SO_RXQ_OVFL)
+#define CTL_SPACE	CMSG_SPACE(sizeof(uint32_t))
+#else
+#define CTL_SPACE	1
+#endif
 
 enum input_kind { IN_UNIX, IN_UDP, IN_KLOG };
 
@@ -46,6 +62,15 @@ struct input {
 	struct event	*ev;
 	char		*path;		/* unix socket, to unlink at exit */
 	char		*buf;		/* BATCH * (DGRAM_MAX + 1) */
+	char		*name;		/* "udp 127.0.0.1:514", "unix /dev/log" */
+	/* datagrams (Linux) or overflows (NetBSD) lost in the kernel */
+	bool		 ovfl;		/* the socket reports its drops */
+	uint32_t	 drops_seen;	/* SO_RXQ_OVFL: the last count read */
+	unsigned long long lost, lost_reported;
+	time_t		 lost_reported_at;
+	/* UDP: the last sender's address and its text */
+	struct sockaddr_storage peer;
+	char		 peer_host[NI_MAXHOST];
 	/* kernel log: a partial line waiting for its end */
 	size_t		 klog_have;
 };
@@ -63,6 +88,79 @@ input_add(struct syslogd *sd, enum input_kind kind, int fd)
 	in->next = sd->inputs;
 	sd->inputs = in;
 	return in;
+}
+
+/* Asks the kernel to tell us about the datagrams it drops. */
+static void
+want_drops(struct input *in)
+{
+	int on = 1;
+
+#if defined(SO_RXQ_OVFL)
+	in->ovfl = setsockopt(in->fd, SOL_SOCKET, SO_RXQ_OVFL, &on,
+	    sizeof(on)) == 0;
+#elif defined(SO_RERROR)
+	in->ovfl = setsockopt(in->fd, SOL_SOCKET, SO_RERROR, &on,
+	    sizeof(on)) == 0;
+#else
+	(void)on;
+	in->ovfl = false;
+#endif
+}
+
+static void
+count_lost(struct input *in, unsigned long long n)
+{
+	in->lost += n;
+#if defined(SO_RXQ_OVFL)
+	in->sd->in_stats.lost += n;
+#else
+	in->sd->in_stats.overflows += n;
+#endif
+}
+
+/*
+ * "N messages lost on input X": when messages are being read, at most once
+ * per period; never from a timer.
+ */
+static void
+report_lost(struct input *in)
+{
+	unsigned long long n = in->lost - in->lost_reported;
+	time_t now;
+
+	if (n == 0 || in->sd->opt.no_overflow_report)
+		return;
+	now = time(NULL);
+	if (now - in->lost_reported_at < LOST_REPORT_SEC)
+		return;
+	in->lost_reported = in->lost;
+	in->lost_reported_at = now;
+#if defined(SO_RXQ_OVFL)
+	ilog(in->sd, LOG_WARNING, "%llu message%s lost on input %s: receive "
+	    "buffer full (raise it with -B)", n, n == 1 ? "" : "s",
+	    in->name != NULL ? in->name : "?");
+#else
+	ilog(in->sd, LOG_WARNING, "receive buffer of input %s overflowed "
+	    "%llu time%s: messages lost, how many is not known (raise it with "
+	    "-B)", in->name != NULL ? in->name : "?", n, n == 1 ? "" : "s");
+#endif
+}
+
+void
+net_report_counters(struct syslogd *sd)
+{
+	for (struct input *in = sd->inputs; in != NULL; in = in->next) {
+		if (in->lost == 0)
+			continue;
+#if defined(SO_RXQ_OVFL)
+		ilog(sd, LOG_INFO, "input %s: %llu lost in the kernel",
+		    in->name != NULL ? in->name : "?", in->lost);
+#else
+		ilog(sd, LOG_INFO, "input %s: %llu receive buffer overflows",
+		    in->name != NULL ? in->name : "?", in->lost);
+#endif
+	}
 }
 
 static void
@@ -104,11 +202,15 @@ net_open_unix(struct syslogd *sd, const char *path)
 		return -1;
 	}
 	set_rcvbuf(fd, sd->opt.rcvbuf > 0 ? sd->opt.rcvbuf : UNIX_RCVBUF);
-	if ((in = input_add(sd, IN_UNIX, fd)) == NULL ||
-	    (in->path = strdup(path)) == NULL) {
+	if ((in = input_add(sd, IN_UNIX, fd)) == NULL) {
 		close(fd);
 		return -1;
 	}
+	if ((in->path = strdup(path)) == NULL ||
+	    (in->name = malloc(strlen(path) + 6)) == NULL)
+		return -1;	/* closed with the others */
+	sprintf(in->name, "unix %s", path);
+	want_drops(in);
 	return 0;
 }
 
@@ -152,7 +254,9 @@ int
 net_open_udp(struct syslogd *sd, const char *spec)
 {
 	struct addrinfo hints, *res, *ai;
-	char host[256], port[64];
+	struct input *in;
+	char host[256], port[64], name[NI_MAXHOST + NI_MAXSERV + 8];
+	char nhost[NI_MAXHOST], nserv[NI_MAXSERV];
 	int fd, err, on = 1, opened = 0;
 
 	if (net_split_hostport(spec, host, sizeof(host), port, sizeof(port),
@@ -186,10 +290,21 @@ net_open_udp(struct syslogd *sd, const char *spec)
 		}
 		set_rcvbuf(fd, sd->opt.rcvbuf > 0 ? sd->opt.rcvbuf :
 		    UDP_RCVBUF);
-		if (input_add(sd, IN_UDP, fd) == NULL) {
+		if ((in = input_add(sd, IN_UDP, fd)) == NULL) {
 			close(fd);
 			continue;
 		}
+		if (getnameinfo(ai->ai_addr, ai->ai_addrlen, nhost,
+		    sizeof(nhost), nserv, sizeof(nserv),
+		    NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+			snprintf(name, sizeof(name), "udp %s", spec);
+		else if (ai->ai_family == AF_INET6)
+			snprintf(name, sizeof(name), "udp [%s]:%s", nhost,
+			    nserv);
+		else
+			snprintf(name, sizeof(name), "udp %s:%s", nhost, nserv);
+		in->name = strdup(name);
+		want_drops(in);
 		opened++;
 	}
 	freeaddrinfo(res);
@@ -229,6 +344,7 @@ net_deliver(struct syslogd *sd, const char *buf, size_t len, const char *from,
 	po.use_now = kernel || (network && sd->opt.use_local_time);
 	po.allow_kern = kernel || sd->opt.keep_kern;
 	po.default_pri = kernel ? (LOG_KERN | LOG_NOTICE) : MSG_DEFAULT_PRI;
+	po.tz = &sd->tz;
 	msg_parse(m, buf, len, &po);
 	if (kernel)
 		m->flags |= MSG_F_KERNEL;
@@ -249,6 +365,79 @@ peer_name(const struct sockaddr_storage *ss, socklen_t len, char *buf,
 	return buf;
 }
 
+/*
+ * NetBSD's SO_RERROR: a receive fails once with ENOBUFS after the buffer
+ * overflowed.  Counted; the caller reads on.
+ */
+static bool
+overflowed(struct input *in)
+{
+#if defined(SO_RERROR) && !defined(SO_RXQ_OVFL)
+	if (errno != ENOBUFS || !in->ovfl)
+		return false;
+	count_lost(in, 1);
+	return true;
+#else
+	(void)in;
+	return false;
+#endif
+}
+
+#if defined(SO_RXQ_OVFL)
+/* The drop count the kernel attached to a datagram, if any. */
+static void
+read_drops(struct input *in, struct msghdr *mh)
+{
+	struct cmsghdr *cm;
+	uint32_t v;
+
+	if (mh->msg_controllen == 0)
+		return;
+	for (cm = CMSG_FIRSTHDR(mh); cm != NULL; cm = CMSG_NXTHDR(mh, cm))
+		if (cm->cmsg_level == SOL_SOCKET &&
+		    cm->cmsg_type == SO_RXQ_OVFL &&
+		    cm->cmsg_len >= CMSG_LEN(sizeof(v))) {
+			memcpy(&v, CMSG_DATA(cm), sizeof(v));
+			/* Cumulative, 32 bits: the difference wraps right. */
+			count_lost(in, (uint32_t)(v - in->drops_seen));
+			in->drops_seen = v;
+		}
+}
+#endif
+
+/*
+ * The sender's address as text.  A burst mostly comes from one sender:
+ * the last conversion is kept.
+ */
+static const char *
+peer_cached(struct input *in, const struct sockaddr_storage *ss,
+    socklen_t len, char *buf, size_t cap)
+{
+	const struct sockaddr_in *a4 = (const void *)ss, *b4 = (void *)&in->peer;
+	const struct sockaddr_in6 *a6 = (const void *)ss,
+	    *b6 = (void *)&in->peer;
+
+	if (ss->ss_family == AF_INET && in->peer.ss_family == AF_INET &&
+	    len >= (socklen_t)sizeof(*a4) &&
+	    a4->sin_addr.s_addr == b4->sin_addr.s_addr)
+		return in->peer_host;
+	if (ss->ss_family == AF_INET6 && in->peer.ss_family == AF_INET6 &&
+	    len >= (socklen_t)sizeof(*a6) &&
+	    a6->sin6_scope_id == b6->sin6_scope_id &&
+	    memcmp(&a6->sin6_addr, &b6->sin6_addr, sizeof(a6->sin6_addr)) == 0)
+		return in->peer_host;
+	in->peer.ss_family = AF_UNSPEC;
+	if (!(ss->ss_family == AF_INET && len >= (socklen_t)sizeof(*a4)) &&
+	    !(ss->ss_family == AF_INET6 && len >= (socklen_t)sizeof(*a6)))
+		return peer_name(ss, len, buf, cap);
+	if (getnameinfo((const struct sockaddr *)ss, len, in->peer_host,
+	    sizeof(in->peer_host), NULL, 0, NI_NUMERICHOST) != 0)
+		return peer_name(ss, len, buf, cap);
+	memcpy(&in->peer, ss, len < (socklen_t)sizeof(in->peer) ? len :
+	    sizeof(in->peer));
+	return in->peer_host;
+}
+
 #ifdef HAVE_RECVMMSG
 static int
 read_batch(struct input *in)
@@ -256,6 +445,10 @@ read_batch(struct input *in)
 	struct mmsghdr mm[BATCH];
 	struct iovec iov[BATCH];
 	struct sockaddr_storage from[BATCH];
+	union {
+		struct cmsghdr	align;
+		char		buf[CTL_SPACE];
+	} ctl[BATCH];
 	char host[NI_MAXHOST];
 	int n;
 
@@ -269,16 +462,28 @@ read_batch(struct input *in)
 			mm[i].msg_hdr.msg_name = &from[i];
 			mm[i].msg_hdr.msg_namelen = sizeof(from[i]);
 		}
+#if defined(SO_RXQ_OVFL)
+		if (in->ovfl) {
+			mm[i].msg_hdr.msg_control = ctl[i].buf;
+			mm[i].msg_hdr.msg_controllen = sizeof(ctl[i].buf);
+		}
+#endif
 	}
-	n = recvmmsg(in->fd, mm, BATCH, MSG_DONTWAIT, NULL);
+	(void)ctl;
+	while ((n = recvmmsg(in->fd, mm, BATCH, MSG_DONTWAIT, NULL)) == -1 &&
+	    overflowed(in))
+		continue;
 	for (int i = 0; i < n; i++) {
 		const char *who = in->sd->fqdn;
 
 		if (mm[i].msg_hdr.msg_flags & MSG_TRUNC)
 			in->sd->in_stats.truncated++;
+#if defined(SO_RXQ_OVFL)
+		read_drops(in, &mm[i].msg_hdr);
+#endif
 		if (in->kind == IN_UDP)
-			who = peer_name(&from[i], mm[i].msg_hdr.msg_namelen,
-			    host, sizeof(host));
+			who = peer_cached(in, &from[i],
+			    mm[i].msg_hdr.msg_namelen, host, sizeof(host));
 		net_deliver(in->sd, iov[i].iov_base, mm[i].msg_len, who,
 		    in->kind == IN_UDP, false);
 	}
@@ -298,6 +503,10 @@ read_batch(struct input *in)
 		fromlen = sizeof(from);
 		len = recvfrom(in->fd, in->buf, DGRAM_MAX, MSG_DONTWAIT,
 		    (struct sockaddr *)&from, &fromlen);
+		if (len == -1 && overflowed(in)) {
+			n--;
+			continue;
+		}
 		if (len == -1)
 			return n > 0 ? n : -1;
 		net_deliver(in->sd, in->buf, (size_t)len, in->kind == IN_UDP ?
@@ -374,10 +583,13 @@ readable(evutil_socket_t fd, short what, void *arg)
 
 	if (in->kind == IN_KLOG)
 		read_klog(in);
-	else
+	else {
 		for (int i = 0; i < BATCHES_PER_EVENT; i++)
 			if (read_batch(in) < BATCH)
 				break;
+		if (in->lost > in->lost_reported)
+			report_lost(in);
+	}
 	daemon_flush_soon(in->sd);
 }
 
@@ -415,6 +627,7 @@ net_close_all(struct syslogd *sd)
 		if (in->path != NULL)
 			(void)unlink(in->path);
 		free(in->path);
+		free(in->name);
 		free(in->buf);
 		free(in);
 	}

@@ -18,6 +18,8 @@ int	net_open_udp(struct syslogd *sd, const char *spec);
 int	net_open_klog(struct syslogd *sd);
 /* Starts reading every input. */
 int	net_start(struct syslogd *sd);
+/* SIGUSR2: the inputs that lost datagrams in the kernel, one line each. */
+void	net_report_counters(struct syslogd *sd);
 /* Closes every input and removes the unix sockets. */
 void	net_close_all(struct syslogd *sd);
 

@@ -75,7 +75,12 @@ ob_put(struct outbuf *ob, const char *s, size_t len)
 void
 ob_putc(struct outbuf *ob, char c)
 {
-	ob_put(ob, &c, 1);
+	/* One byte per field separator: the common case without memcpy. */
+	if (ob->cap > 0 && ob->len + 1 < ob->cap) {
+		ob->buf[ob->len++] = c;
+		ob->buf[ob->len] = '\0';
+	} else
+		ob_put(ob, &c, 1);
 }
 
 void

@@ -142,6 +142,52 @@ control_chars_body()
 }
 control_chars_cleanup() { common_cleanup; }
 
+# flood_stopped: stops the daemon, sends 20,000 UDP datagrams (far more
+# than its receive buffer holds), lets it go on; still_serving then sends
+# until a datagram gets through: it carries the kernel's drop count.
+flood_stopped()
+{
+	[ "$(uname -s)" = Linux ] || atf_skip "only Linux tells how many" \
+	    "datagrams a socket dropped (SO_RXQ_OVFL); NetBSD reports" \
+	    "overflows without a count, FreeBSD nothing"
+	kill -STOP "$(daemon_pid)"
+	"$SENDRAW" -4 $(port) -n 20000 -s '<14>flood: while stopped'
+	local rc=$?
+	kill -CONT "$(daemon_pid)"
+	[ $rc -eq 0 ] || atf_fail "sendraw failed"
+	still_serving after
+}
+
+atf_test_case kernel_drops cleanup
+kernel_drops_head() { atf_set descr "UDP datagrams the kernel dropped (receive buffer full) are counted, reported and shown by SIGUSR2"; }
+kernel_drops_body()
+{
+	start_all -B 4096
+	flood_stopped
+	wait_for " syslogd\\[[0-9]+\\]: [1-9][0-9]* messages lost on input udp 127\\.0\\.0\\.1:$(port): receive buffer full \\(raise it with -B\\)\$" all
+	kill -USR2 "$(daemon_pid)"
+	wait_for ' input: [0-9]+ received, 0 truncated, [1-9][0-9]* lost in the kernel$' all
+	wait_for " input udp 127\\.0\\.0\\.1:$(port): [1-9][0-9]* lost in the kernel\$" all
+	# The report and SIGUSR2 agree.
+	local said counted
+	said=$(sed -n 's/.*: \([0-9]*\) messages lost on input udp.*/\1/p' all)
+	counted=$(sed -n 's/.*: \([0-9]*\) lost in the kernel$/\1/p' all | head -1)
+	[ "$said" = "$counted" ] || atf_fail "reported $said, counted $counted: $(_show all)"
+}
+kernel_drops_cleanup() { common_cleanup; }
+
+atf_test_case kernel_drops_quiet cleanup
+kernel_drops_quiet_head() { atf_set descr "-X: datagrams the kernel dropped are counted (SIGUSR2) but not reported"; }
+kernel_drops_quiet_body()
+{
+	start_all -B 4096 -X
+	flood_stopped
+	kill -USR2 "$(daemon_pid)"
+	wait_for ' input: [0-9]+ received, 0 truncated, [1-9][0-9]* lost in the kernel$' all
+	assert_absent 'messages lost on input' all
+}
+kernel_drops_quiet_cleanup() { common_cleanup; }
+
 atf_init_test_cases()
 {
 	atf_add_test_case big_unix
@@ -149,4 +195,6 @@ atf_init_test_cases()
 	atf_add_test_case flood_udp
 	atf_add_test_case flood_unix
 	atf_add_test_case control_chars
+	atf_add_test_case kernel_drops
+	atf_add_test_case kernel_drops_quiet
 }

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "msg.h"
+#include "tzcache.h"
 
 /*
  * Under SANITIZE=1: libatf-c never frees its list of test cases (its
@@ -44,12 +45,16 @@ __lsan_default_options(void)
 /* struct msg is big: keep the ones the tests use off the stack. */
 static struct msg M, M2;
 static char out[4 * MSG_TEXT_MAX];
+/* Parsing and formatting go through a cache, as in the daemon. */
+static struct tzcache TZ;
 
+/* As the daemon at SIGHUP: a new zone, and the cache forgotten. */
 static void
 set_tz(const char *tz)
 {
 	setenv("TZ", tz, 1);
 	tzset();
+	tzcache_forget(&TZ);
 }
 
 static struct msg_parse_opts
@@ -61,6 +66,7 @@ opts_at(long long now)
 	o.now.tv_sec = (time_t)now;
 	o.now.tv_usec = NOWUS;
 	o.default_pri = MSG_DEFAULT_PRI;
+	o.tz = &TZ;
 	return o;
 }
 
@@ -82,7 +88,7 @@ parse(struct msg *m, const char *s)
 static const char *
 format(const struct msg *m, enum msg_format f, bool ascii)
 {
-	struct msg_fmt_opts fo = { f, ascii };
+	struct msg_fmt_opts fo = { f, ascii, &TZ };
 	size_t off, n;
 
 	n = msg_format(m, &fo, out, sizeof(out), &off);
@@ -600,7 +606,7 @@ ATF_TC_BODY(roundtrip_5424, tc)
 		"<13>1 2023-11-03T12:00:00-00:30 h a - - - t",
 	};
 	size_t i, off;
-	struct msg_fmt_opts fo = { MSG_FMT_RFC5424, false };
+	struct msg_fmt_opts fo = { MSG_FMT_RFC5424, false, &TZ };
 
 	set_tz("UTC");
 	for (i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
@@ -638,6 +644,77 @@ ATF_TC_BODY(offset_to_bsd, tc)
 	set_tz("IST-5:30");
 	ATF_CHECK_STREQ(format(&M, MSG_FMT_BSD, false),
 	    "<13>Nov  3 17:30:00 h app[7]: hi");
+}
+
+/*
+ * The cache gives what localtime_r() gives: for the seconds it holds, for
+ * a third one that evicts the older, going back in time, across a new
+ * year and a DST change.
+ */
+ATF_TC_WITHOUT_HEAD(tzcache);
+ATF_TC_BODY(tzcache, tc)
+{
+	static const long long secs[] = {
+		NOW, NOW, NOW + 1, NOW, NOW + 2, NOW + 1, NOW - 1, NOW + 2,
+		1704067199, 1704067200, 1704067199,
+		1698541199, 1698541200, 1698541199, 1698537600,
+	};
+	struct tzcache c;
+	struct tm got, want;
+	time_t t;
+
+	set_tz("CET-1CEST,M3.5.0,M10.5.0/3");
+	tzcache_forget(&c);
+	for (size_t i = 0; i < sizeof(secs) / sizeof(secs[0]); i++) {
+		t = (time_t)secs[i];
+		ATF_REQUIRE(localtime_r(&t, &want) != NULL);
+		ATF_REQUIRE(tzcache_localtime(&c, t, &got));
+		ATF_CHECK_MSG(got.tm_sec == want.tm_sec &&
+		    got.tm_min == want.tm_min && got.tm_hour == want.tm_hour &&
+		    got.tm_mday == want.tm_mday && got.tm_mon == want.tm_mon &&
+		    got.tm_year == want.tm_year &&
+		    got.tm_isdst == want.tm_isdst &&
+		    got.tm_gmtoff == want.tm_gmtoff, "second %zu", i);
+	}
+}
+
+/*
+ * BSD stamps through the cache: the next second, an earlier one, a new
+ * year, a new zone (forgotten as at SIGHUP) and a DST change.
+ */
+ATF_TC_WITHOUT_HEAD(bsd_time_cached);
+ATF_TC_BODY(bsd_time_cached, tc)
+{
+	static const struct {
+		const char	*tz;
+		long long	 sec;
+		const char	*want;
+	} c[] = {
+		{ "UTC", NOW, "<13>Nov  3 12:00:00 h app: hi" },
+		{ "UTC", NOW, "<13>Nov  3 12:00:00 h app: hi" },
+		{ "UTC", NOW + 1, "<13>Nov  3 12:00:01 h app: hi" },
+		{ "UTC", NOW, "<13>Nov  3 12:00:00 h app: hi" },
+		{ "UTC", 1704067199, "<13>Dec 31 23:59:59 h app: hi" },
+		{ "UTC", 1704067200, "<13>Jan  1 00:00:00 h app: hi" },
+		{ "EST5", 1704067200, "<13>Dec 31 19:00:00 h app: hi" },
+		{ "IST-5:30", 1704067200, "<13>Jan  1 05:30:00 h app: hi" },
+		{ "CET-1CEST,M3.5.0,M10.5.0/3", 1698541199,
+		    "<13>Oct 29 02:59:59 h app: hi" },
+		{ "CET-1CEST,M3.5.0,M10.5.0/3", 1698541200,
+		    "<13>Oct 29 02:00:00 h app: hi" },
+		{ "UTC", 1698541200, "<13>Oct 29 01:00:00 h app: hi" },
+	};
+	const char *tz = "";
+
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		if (strcmp(tz, c[i].tz) != 0)
+			set_tz(tz = c[i].tz);
+		parse(&M, "<13>1 - h app - - - hi");
+		M.time.sec = (time_t)c[i].sec;
+		M.time.nil = false;
+		ATF_CHECK_STREQ_MSG(format(&M, MSG_FMT_BSD, false), c[i].want,
+		    "case %zu", i);
+	}
 }
 
 ATF_TC_WITHOUT_HEAD(local_msg);
@@ -879,10 +956,48 @@ ATF_TC_BODY(all_bytes, tc)
 	}
 }
 
+/*
+ * Text is scanned by words: every single byte value at every position of
+ * a run longer than two words is kept or escaped as if byte by byte.
+ */
+ATF_TC_WITHOUT_HEAD(escape_positions);
+ATF_TC_BODY(escape_positions, tc)
+{
+	static const char head[] = "<13>t: ";
+	char buf[64], want[64];
+	size_t hl = sizeof(head) - 1, pos, n;
+	int b;
+
+	set_tz("UTC");
+	memcpy(buf, head, hl);
+	for (pos = 0; pos < 24; pos++) {
+		for (b = 1; b < 256; b++) {
+			if (b == '\r' || b == '\n')
+				continue;	/* trimmed at the end */
+			memset(buf + hl, 'x', 24);
+			buf[hl + pos] = (char)b;
+			memset(want, 'x', pos);
+			n = pos;
+			if ((b >= 0x20 && b < 0x7f) || b == '\t')
+				want[n++] = (char)b;
+			else if (b < 0x80) {
+				want[n++] = '^';
+				want[n++] = b == 0x7f ? '?' : (char)(b + 0x40);
+			} else
+				n += (size_t)snprintf(want + n, 5, "\\%03o", b);
+			memset(want + n, 'x', 23 - pos);
+			want[n + 23 - pos] = '\0';
+			parse_at(&M, buf, hl + 24, NOW);
+			ATF_CHECK_STREQ_MSG(M.text, want, "byte %d at %zu", b,
+			    pos);
+		}
+	}
+}
+
 ATF_TC_WITHOUT_HEAD(format_cap);
 ATF_TC_BODY(format_cap, tc)
 {
-	struct msg_fmt_opts fo = { MSG_FMT_BSD, false };
+	struct msg_fmt_opts fo = { MSG_FMT_BSD, false, &TZ };
 	char small[16];
 	size_t n, off, cap;
 
@@ -976,8 +1091,11 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, hostile_big);
 	ATF_TP_ADD_TC(tp, long_fields);
 	ATF_TP_ADD_TC(tp, all_bytes);
+	ATF_TP_ADD_TC(tp, escape_positions);
 	ATF_TP_ADD_TC(tp, format_cap);
 	ATF_TP_ADD_TC(tp, names);
 	ATF_TP_ADD_TC(tp, verbose_tag);
+	ATF_TP_ADD_TC(tp, tzcache);
+	ATF_TP_ADD_TC(tp, bsd_time_cached);
 	return atf_no_error();
 }
