@@ -454,7 +454,7 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 	switch (sig) {
 	case SIGHUP:
 		dlog(sd, "reloading %s", sd->opt.conf_file);
-		/* A new /etc/localtime is taken too. */
+		/* A new /etc/localtime is taken too (when TZ is not set). */
 		tzset();
 		tzcache_forget(&sd->tz);
 		if (daemon_load_config(sd, false) == 0)

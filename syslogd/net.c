@@ -250,13 +250,26 @@ net_split_hostport(const char *spec, char *host, size_t hostcap,
 }
 
 /* Binds UDP reception; at start-up only, so blocking resolution is fine. */
+/* "udp 127.0.0.1:514", "udp [::1]:514": how reports name the input. */
+static void
+udp_name(const struct addrinfo *ai, const char *spec, char *name, size_t cap)
+{
+	char host[NI_MAXHOST], serv[NI_MAXSERV];
+
+	if (getnameinfo(ai->ai_addr, ai->ai_addrlen, host, sizeof(host), serv,
+	    sizeof(serv), NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+		snprintf(name, cap, "udp %s", spec);
+	else
+		snprintf(name, cap, ai->ai_family == AF_INET6 ?
+		    "udp [%s]:%s" : "udp %s:%s", host, serv);
+}
+
 int
 net_open_udp(struct syslogd *sd, const char *spec)
 {
 	struct addrinfo hints, *res, *ai;
 	struct input *in;
 	char host[256], port[64], name[NI_MAXHOST + NI_MAXSERV + 8];
-	char nhost[NI_MAXHOST], nserv[NI_MAXSERV];
 	int fd, err, on = 1, opened = 0;
 
 	if (net_split_hostport(spec, host, sizeof(host), port, sizeof(port),
@@ -282,8 +295,9 @@ net_open_udp(struct syslogd *sd, const char *spec)
 		if (ai->ai_family == AF_INET6)
 			(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on,
 			    sizeof(on));
+		udp_name(ai, spec, name, sizeof(name));
 		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == -1) {
-			ilog(sd, LOG_ERR, "-b %s: bind: %s", spec,
+			ilog(sd, LOG_ERR, "%s: bind: %s", name,
 			    strerror(errno));
 			close(fd);
 			continue;
@@ -294,15 +308,6 @@ net_open_udp(struct syslogd *sd, const char *spec)
 			close(fd);
 			continue;
 		}
-		if (getnameinfo(ai->ai_addr, ai->ai_addrlen, nhost,
-		    sizeof(nhost), nserv, sizeof(nserv),
-		    NI_NUMERICHOST | NI_NUMERICSERV) != 0)
-			snprintf(name, sizeof(name), "udp %s", spec);
-		else if (ai->ai_family == AF_INET6)
-			snprintf(name, sizeof(name), "udp [%s]:%s", nhost,
-			    nserv);
-		else
-			snprintf(name, sizeof(name), "udp %s:%s", nhost, nserv);
 		in->name = strdup(name);
 		want_drops(in);
 		opened++;
