@@ -13,7 +13,6 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
-#include <locale.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -504,7 +503,6 @@ main(int argc, char **argv)
 	int ready_fd = -1;
 
 	memset(&sd, 0, sizeof(sd));
-	(void)setlocale(LC_CTYPE, "");
 	tzset();
 	parse_options(&sd.opt, argc, argv, &check_only, &print_cert);
 	if (check_only) {
