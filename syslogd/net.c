@@ -108,6 +108,7 @@ want_drops(struct input *in)
 #endif
 }
 
+#if defined(SO_RXQ_OVFL) || defined(SO_RERROR)
 static void
 count_lost(struct input *in, unsigned long long n)
 {
@@ -118,6 +119,7 @@ count_lost(struct input *in, unsigned long long n)
 	in->sd->in_stats.overflows += n;
 #endif
 }
+#endif
 
 /*
  * "N messages lost on input X": when messages are being read, at most once
@@ -515,7 +517,7 @@ read_batch(struct input *in)
 		if (len == -1)
 			return n > 0 ? n : -1;
 		net_deliver(in->sd, in->buf, (size_t)len, in->kind == IN_UDP ?
-		    peer_name(&from, fromlen, host, sizeof(host)) :
+		    peer_cached(in, &from, fromlen, host, sizeof(host)) :
 		    in->sd->fqdn, in->kind == IN_UDP, false);
 	}
 	return n;
