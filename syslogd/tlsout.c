@@ -204,6 +204,21 @@ requeue_window(struct tls_dest *td)
 	td->sent_frames = 0;
 }
 
+/* Closes the connection, with a close_notify when it was up. */
+static void
+td_hangup(struct tls_dest *td, bool was_up)
+{
+	SSL *ssl;
+
+	if (td->bev == NULL)
+		return;
+	if (was_up && (ssl = bufferevent_openssl_get_ssl(td->bev)) != NULL)
+		(void)SSL_shutdown(ssl);
+	bufferevent_free(td->bev);
+	td->bev = NULL;
+	ERR_clear_error();	/* what the dead connection left */
+}
+
 static void
 td_down(struct syslogd *sd, struct tls_dest *td, const char *why)
 {
@@ -222,16 +237,7 @@ td_down(struct syslogd *sd, struct tls_dest *td, const char *why)
 		td->backoff = 0;
 		td->failure_reported = false;
 	}
-	if (td->bev != NULL) {
-		if (was_up) {
-			SSL *ssl = bufferevent_openssl_get_ssl(td->bev);
-			if (ssl != NULL)
-				(void)SSL_shutdown(ssl);
-		}
-		bufferevent_free(td->bev);
-		td->bev = NULL;
-		ERR_clear_error();
-	}
+	td_hangup(td, was_up);
 	requeue_window(td);
 	if (!td->failure_reported || was_up) {
 		ilog(sd, LOG_WARNING, "%s: %s; %zu messages queued, retrying "
@@ -557,15 +563,7 @@ td_close(struct syslogd *sd, struct action *a)
 	 * not acknowledged yet needs keeping. */
 	if (td->state == TD_UP)
 		window_trim(td, 0);
-	if (td->bev != NULL) {
-		if (td->state == TD_UP) {
-			SSL *ssl = bufferevent_openssl_get_ssl(td->bev);
-			if (ssl != NULL)
-				(void)SSL_shutdown(ssl);
-		}
-		bufferevent_free(td->bev);
-		td->bev = NULL;
-	}
+	td_hangup(td, td->state == TD_UP);
 	if (td->spool != NULL) {
 		size_t n;
 
@@ -661,16 +659,7 @@ same_dest(const struct conf_action *x, const struct conf_action *y)
 static void
 td_reset(struct tls_dest *td)
 {
-	if (td->bev != NULL) {
-		if (td->state == TD_UP) {
-			SSL *ssl = bufferevent_openssl_get_ssl(td->bev);
-			if (ssl != NULL)
-				(void)SSL_shutdown(ssl);
-		}
-		bufferevent_free(td->bev);
-		td->bev = NULL;
-		ERR_clear_error();
-	}
+	td_hangup(td, td->state == TD_UP);
 	requeue_window(td);
 	if (td->retry != NULL)
 		evtimer_del(td->retry);
