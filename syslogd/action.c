@@ -223,40 +223,6 @@ action_backlog(struct action *a, int sev, const char *rec, size_t len)
 	return dropped == 0;
 }
 
-/* The first piece of a batch's buffer holds about 250 lines of 120 bytes;
- * libevent makes the next pieces as large. */
-#define OUT_CHUNK	(32 * 1024 - 256)
-
-/*
- * Prefix, line and newline, copied once into the end of the buffer.
- * out_room remembers how much the last piece has left, so that a piece too
- * small is replaced by a large one, not by one just large enough; when
- * something else changed the buffer the hint is wrong for one line only.
- */
-static int
-out_append(struct action *a, const char *prefix, size_t prefixlen,
-    const char *line, size_t len)
-{
-	struct evbuffer_iovec v;
-	size_t need = prefixlen + len + 1;
-	char *p;
-
-	if ((a->out_room < need || evbuffer_get_length(a->out) == 0) &&
-	    evbuffer_expand(a->out, need > OUT_CHUNK ? need : OUT_CHUNK) == -1)
-		return -1;
-	if (evbuffer_reserve_space(a->out, (ev_ssize_t)need, &v, 1) != 1 ||
-	    v.iov_len < need)
-		return -1;
-	p = v.iov_base;
-	if (prefixlen > 0)
-		memcpy(p, prefix, prefixlen);
-	memcpy(p + prefixlen, line, len);
-	p[need - 1] = '\n';
-	a->out_room = v.iov_len - need;
-	v.iov_len = need;
-	return evbuffer_commit_space(a->out, &v, 1);
-}
-
 /*
  * The fast path appends to this batch's buffer; a destination that is
  * not taking lines gets them in its backlog, whose limits decide what is
@@ -272,7 +238,10 @@ action_enqueue(struct syslogd *sd, struct action *a, int sev,
 
 	action_mark_dirty(sd, a);
 	if (!a->blocked && a->backlog.count == 0) {
-		if (out_append(a, prefix, prefixlen, line, len) == -1) {
+		if ((prefixlen > 0 &&
+		    evbuffer_add(a->out, prefix, prefixlen) == -1) ||
+		    evbuffer_add(a->out, line, len) == -1 ||
+		    evbuffer_add(a->out, "\n", 1) == -1) {
 			action_drop(a, DROP_NO_MEMORY, 1);
 			return false;
 		}

@@ -88,7 +88,6 @@ struct action {
 	 * bounded backlog instead, which drops the least severe first.
 	 */
 	struct evbuffer		*out;
-	size_t			 out_room;	/* free at its end, a hint */
 	size_t			 queued_msgs;	/* messages in out */
 	struct mqueue		 backlog;
 	bool			 blocked;
