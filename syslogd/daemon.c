@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
@@ -371,19 +370,6 @@ daemon_flush_soon(struct syslogd *sd)
 void
 daemon_report_counters(struct syslogd *sd)
 {
-#if defined(SO_RXQ_OVFL)
-	ilog(sd, LOG_INFO, "input: %llu received, %llu truncated, %llu lost "
-	    "in the kernel", sd->in_stats.received, sd->in_stats.truncated,
-	    sd->in_stats.lost);
-#elif defined(SO_RERROR)
-	ilog(sd, LOG_INFO, "input: %llu received, %llu truncated, %llu "
-	    "receive buffer overflows (messages lost, how many is not known)",
-	    sd->in_stats.received, sd->in_stats.truncated,
-	    sd->in_stats.overflows);
-#else
-	ilog(sd, LOG_INFO, "input: %llu received, %llu truncated",
-	    sd->in_stats.received, sd->in_stats.truncated);
-#endif
 	net_report_counters(sd);
 	for (size_t i = 0; i < sd->nactions; i++) {
 		const struct action *a = sd->actions[i];

@@ -52,9 +52,8 @@ struct options {
 struct input_stats {
 	unsigned long long	received;
 	unsigned long long	truncated;
-	/* dropped by the kernel, receive buffer full (see net.c) */
-	unsigned long long	lost;		/* datagrams (Linux) */
-	unsigned long long	overflows;	/* events, count unknown (NetBSD) */
+	/* receive buffer full: datagrams (Linux), overflows (NetBSD) */
+	unsigned long long	lost;
 };
 
 struct syslogd {

@@ -90,6 +90,12 @@ input_add(struct syslogd *sd, enum input_kind kind, int fd)
 	return in;
 }
 
+static const char *
+input_name(const struct input *in)
+{
+	return in->name != NULL ? in->name : "?";	/* out of memory */
+}
+
 /* Asks the kernel to tell us about the datagrams it drops. */
 static void
 want_drops(struct input *in)
@@ -113,11 +119,7 @@ static void
 count_lost(struct input *in, unsigned long long n)
 {
 	in->lost += n;
-#if defined(SO_RXQ_OVFL)
 	in->sd->in_stats.lost += n;
-#else
-	in->sd->in_stats.overflows += n;
-#endif
 }
 #endif
 
@@ -141,26 +143,39 @@ report_lost(struct input *in)
 #if defined(SO_RXQ_OVFL)
 	ilog(in->sd, LOG_WARNING, "%llu message%s lost on input %s: receive "
 	    "buffer full (raise it with -B)", n, n == 1 ? "" : "s",
-	    in->name != NULL ? in->name : "?");
+	    input_name(in));
 #else
 	ilog(in->sd, LOG_WARNING, "receive buffer of input %s overflowed "
 	    "%llu time%s: messages lost, how many is not known (raise it with "
-	    "-B)", in->name != NULL ? in->name : "?", n, n == 1 ? "" : "s");
+	    "-B)", input_name(in), n, n == 1 ? "" : "s");
 #endif
 }
 
 void
 net_report_counters(struct syslogd *sd)
 {
+	const struct input_stats *st = &sd->in_stats;
+
+#if defined(SO_RXQ_OVFL)
+	ilog(sd, LOG_INFO, "input: %llu received, %llu truncated, %llu lost "
+	    "in the kernel", st->received, st->truncated, st->lost);
+#elif defined(SO_RERROR)
+	ilog(sd, LOG_INFO, "input: %llu received, %llu truncated, %llu "
+	    "receive buffer overflows (messages lost, how many is not known)",
+	    st->received, st->truncated, st->lost);
+#else
+	ilog(sd, LOG_INFO, "input: %llu received, %llu truncated",
+	    st->received, st->truncated);
+#endif
 	for (struct input *in = sd->inputs; in != NULL; in = in->next) {
 		if (in->lost == 0)
 			continue;
 #if defined(SO_RXQ_OVFL)
 		ilog(sd, LOG_INFO, "input %s: %llu lost in the kernel",
-		    in->name != NULL ? in->name : "?", in->lost);
+		    input_name(in), in->lost);
 #else
 		ilog(sd, LOG_INFO, "input %s: %llu receive buffer overflows",
-		    in->name != NULL ? in->name : "?", in->lost);
+		    input_name(in), in->lost);
 #endif
 	}
 }
@@ -251,7 +266,6 @@ net_split_hostport(const char *spec, char *host, size_t hostcap,
 	return port[0] == '\0' ? -1 : 0;
 }
 
-/* Binds UDP reception; at start-up only, so blocking resolution is fine. */
 /* "udp 127.0.0.1:514", "udp [::1]:514": how reports name the input. */
 static void
 udp_name(const struct addrinfo *ai, const char *spec, char *name, size_t cap)
@@ -266,6 +280,7 @@ udp_name(const struct addrinfo *ai, const char *spec, char *name, size_t cap)
 		    "udp [%s]:%s" : "udp %s:%s", host, serv);
 }
 
+/* Binds UDP reception; at start-up only, so blocking resolution is fine. */
 int
 net_open_udp(struct syslogd *sd, const char *spec)
 {
@@ -414,34 +429,35 @@ read_drops(struct input *in, struct msghdr *mh)
 
 /*
  * The sender's address as text.  A burst mostly comes from one sender:
- * the last conversion is kept.
+ * the last one converted is kept, for IPv4 and IPv6.
  */
 static const char *
 peer_cached(struct input *in, const struct sockaddr_storage *ss,
-    socklen_t len, char *buf, size_t cap)
+    socklen_t len)
 {
 	const struct sockaddr_in *a4 = (const void *)ss, *b4 = (void *)&in->peer;
 	const struct sockaddr_in6 *a6 = (const void *)ss,
 	    *b6 = (void *)&in->peer;
+	bool known;
 
-	if (ss->ss_family == AF_INET && in->peer.ss_family == AF_INET &&
-	    len >= (socklen_t)sizeof(*a4) &&
-	    a4->sin_addr.s_addr == b4->sin_addr.s_addr)
-		return in->peer_host;
-	if (ss->ss_family == AF_INET6 && in->peer.ss_family == AF_INET6 &&
-	    len >= (socklen_t)sizeof(*a6) &&
-	    a6->sin6_scope_id == b6->sin6_scope_id &&
-	    memcmp(&a6->sin6_addr, &b6->sin6_addr, sizeof(a6->sin6_addr)) == 0)
-		return in->peer_host;
-	in->peer.ss_family = AF_UNSPEC;
-	if (!(ss->ss_family == AF_INET && len >= (socklen_t)sizeof(*a4)) &&
-	    !(ss->ss_family == AF_INET6 && len >= (socklen_t)sizeof(*a6)))
-		return peer_name(ss, len, buf, cap);
-	if (getnameinfo((const struct sockaddr *)ss, len, in->peer_host,
-	    sizeof(in->peer_host), NULL, 0, NI_NUMERICHOST) != 0)
-		return peer_name(ss, len, buf, cap);
-	memcpy(&in->peer, ss, len < (socklen_t)sizeof(in->peer) ? len :
-	    sizeof(in->peer));
+	if (ss->ss_family == AF_INET && len >= (socklen_t)sizeof(*a4))
+		known = in->peer.ss_family == AF_INET &&
+		    a4->sin_addr.s_addr == b4->sin_addr.s_addr;
+	else if (ss->ss_family == AF_INET6 && len >= (socklen_t)sizeof(*a6))
+		known = in->peer.ss_family == AF_INET6 &&
+		    a6->sin6_scope_id == b6->sin6_scope_id &&
+		    memcmp(&a6->sin6_addr, &b6->sin6_addr,
+		    sizeof(a6->sin6_addr)) == 0;
+	else {
+		in->peer.ss_family = AF_UNSPEC;	/* nothing to compare */
+		return peer_name(ss, len, in->peer_host,
+		    sizeof(in->peer_host));
+	}
+	if (!known) {
+		peer_name(ss, len, in->peer_host, sizeof(in->peer_host));
+		memcpy(&in->peer, ss, ss->ss_family == AF_INET ?
+		    sizeof(*a4) : sizeof(*a6));
+	}
 	return in->peer_host;
 }
 
@@ -456,7 +472,6 @@ read_batch(struct input *in)
 		struct cmsghdr	align;
 		char		buf[CTL_SPACE];
 	} ctl[BATCH];
-	char host[NI_MAXHOST];
 	int n;
 
 	for (int i = 0; i < BATCH; i++) {
@@ -490,7 +505,7 @@ read_batch(struct input *in)
 #endif
 		if (in->kind == IN_UDP)
 			who = peer_cached(in, &from[i],
-			    mm[i].msg_hdr.msg_namelen, host, sizeof(host));
+			    mm[i].msg_hdr.msg_namelen);
 		net_deliver(in->sd, iov[i].iov_base, mm[i].msg_len, who,
 		    in->kind == IN_UDP, false);
 	}
@@ -502,7 +517,6 @@ read_batch(struct input *in)
 {
 	struct sockaddr_storage from;
 	socklen_t fromlen;
-	char host[NI_MAXHOST];
 	ssize_t len;
 	int n;
 
@@ -517,7 +531,7 @@ read_batch(struct input *in)
 		if (len == -1)
 			return n > 0 ? n : -1;
 		net_deliver(in->sd, in->buf, (size_t)len, in->kind == IN_UDP ?
-		    peer_cached(in, &from, fromlen, host, sizeof(host)) :
+		    peer_cached(in, &from, fromlen) :
 		    in->sd->fqdn, in->kind == IN_UDP, false);
 	}
 	return n;
