@@ -144,6 +144,18 @@ wait_file()
 	done
 }
 
+# reap PID: waits up to 10 s for PID, signalled, to exit, then kills it.
+reap()
+{
+	local i=0
+	while running "$1"; do
+		i=$((i + 1))
+		[ $i -le 100 ] || { kill -KILL "$1"; break; }
+		sleep 0.1
+	done
+	wait "$1" 2>/dev/null
+}
+
 # wait_listen PORT: until something listens on 127.0.0.1:PORT.
 wait_listen()
 {
@@ -201,18 +213,12 @@ collector_start()
 # collector_stop: SIGTERM (waits for the exit) or SIGKILL, after $HOW.
 collector_stop()
 {
-	local i=0
 	if [ "$HOW" = kill ]; then
 		kill -KILL "$RECV_PID"
 	else
 		kill -TERM "$RECV_PID"
 	fi
-	while running "$RECV_PID"; do
-		i=$((i + 1))
-		[ $i -le 100 ] || { kill -KILL "$RECV_PID"; break; }
-		sleep 0.1
-	done
-	wait "$RECV_PID" 2>/dev/null
+	reap "$RECV_PID"
 }
 
 # ---- the senders --------------------------------------------------------------
@@ -283,14 +289,8 @@ EOF
 
 sender_stop()
 {
-	local i=0
 	kill -TERM "$SEND_PID" 2>/dev/null
-	while running "$SEND_PID"; do
-		i=$((i + 1))
-		[ $i -le 100 ] || { kill -KILL "$SEND_PID"; break; }
-		sleep 0.1
-	done
-	wait "$SEND_PID" 2>/dev/null
+	reap "$SEND_PID"
 }
 
 # ---- one run ------------------------------------------------------------------

@@ -441,6 +441,21 @@ collector_down_60s_cleanup() { common_cleanup; }
 
 # ---- the spool ------------------------------------------------------------------
 
+# logged_while_down N [sender options]: the collector configured but not
+# started, a sender with those options, and messages 1..N logged and
+# counted as received by the sender.
+logged_while_down()
+{
+	local n=$1
+	shift
+	collector_conf
+	sender_conf "$@"
+	start_send
+	wait_for "$(dest_ere): .*retrying in the background" send-own.log
+	send_seq 1 "$n"
+	wait_received "$n"
+}
+
 atf_test_case sender_restart_spool cleanup
 sender_restart_spool_head()
 {
@@ -452,12 +467,7 @@ sender_restart_spool_body()
 {
 	require_logger
 	mkdir spool
-	collector_conf
-	sender_conf "spool_dir=$PWD/spool" spool_size=64M
-	start_send
-	wait_for "$(dest_ere): .*retrying in the background" send-own.log
-	send_seq 1 10000
-	wait_received 10000
+	logged_while_down 10000 "spool_dir=$PWD/spool" spool_size=64M
 	[ "$C_QUEUED" -eq 10000 ] || atf_fail "sender: $C_LINE"
 	stop_syslogd send
 	echo "after the sender's exit: spool/: $(spool_files)"
@@ -496,12 +506,8 @@ spool_overflow_body()
 {
 	require_logger
 	mkdir spool
-	collector_conf
-	sender_conf tls_queue_size=64k "spool_dir=$PWD/spool" spool_size=64M
-	start_send
-	wait_for "$(dest_ere): .*retrying in the background" send-own.log
-	send_seq 1 50000
-	wait_received 50000
+	logged_while_down 50000 tls_queue_size=64k "spool_dir=$PWD/spool" \
+	    spool_size=64M
 	echo "sender: $C_LINE"
 	echo "spool/: $(spool_files)"
 	ls -l spool
@@ -533,12 +539,8 @@ spool_full_body()
 	local first
 	require_logger
 	mkdir spool
-	collector_conf
-	sender_conf tls_queue_size=64k "spool_dir=$PWD/spool" spool_size=256k
-	start_send
-	wait_for "$(dest_ere): .*retrying in the background" send-own.log
-	send_seq 1 20000
-	wait_received 20000
+	logged_while_down 20000 tls_queue_size=64k "spool_dir=$PWD/spool" \
+	    spool_size=256k
 	echo "sender: $C_LINE"
 	[ "$C_DROPPED" -gt 0 ] && [ "$C_SPOOLED" -gt 0 ] ||
 	    atf_fail "expected spooled and dropped messages: $C_LINE"
@@ -575,12 +577,8 @@ reload_changed_dest_body()
 	local fp2
 	require_logger
 	mkdir spool
-	collector_conf
-	sender_conf tls_queue_size=64k "spool_dir=$PWD/spool" spool_size=64M
-	start_send
-	wait_for "$(dest_ere): .*retrying in the background" send-own.log
-	send_seq 1 20000
-	wait_received 20000
+	logged_while_down 20000 tls_queue_size=64k "spool_dir=$PWD/spool" \
+	    spool_size=64M
 	[ "$C_SPOOLED" -gt 0 ] || atf_fail "nothing spooled: $C_LINE"
 	# A second pinned fingerprint: the same destination, new options.
 	fp2="SHA256:$(printf '%064d' 0 | sed 's/../&:/g; s/:$//')"

@@ -233,6 +233,25 @@ queued_while_down_body()
 }
 queued_while_down_cleanup() { tls_cleanup; }
 
+# held_client [s_client options]: a receiver that admits the client "cl"
+# by fingerprint, and that client connected to it.  The client's input is
+# the pipe cl.in, held open here on descriptor 3: it sends what is written
+# there, and nothing else, and does not close.
+held_client()
+{
+	pki_self recv recv.test "DNS:recv.test"
+	pki_self cl client.test "DNS:client.test"
+	recv_conf "$PWD/recv.key" "$PWD/recv.crt" \
+	    "tls_allow_fingerprints=$(pki_fp cl.crt)"
+	tls_start recv
+	mkfifo cl.in
+	tls_client cl cl.in 127.0.0.1 "$(tport)" -cert "$PWD/cl.crt" \
+	    -key "$PWD/cl.key" "$@"
+	exec 3>cl.in
+	tls_wait_for 'accepted incoming TLS connection from 127\.0\.0\.1 ' \
+	    recv.log
+}
+
 atf_test_case read_ahead_no_stall cleanup
 read_ahead_no_stall_head()
 {
@@ -242,21 +261,9 @@ read_ahead_no_stall_head()
 read_ahead_no_stall_body()
 {
 	local n=1000
-	pki_self recv recv.test "DNS:recv.test"
-	pki_self cl client.test "DNS:client.test"
-	recv_conf "$PWD/recv.key" "$PWD/recv.crt" \
-	    "tls_allow_fingerprints=$(pki_fp cl.crt)"
-	tls_start recv
-	# The client's input is a pipe held open here: after the lines it
-	# sends nothing and does not close.  Records of at most 512 bytes:
-	# the 1000 lines (130 kB) take about 260, more than one read
-	# callback of the receiver takes in.
-	mkfifo cl.in
-	tls_client cl cl.in 127.0.0.1 "$(tport)" -cert "$PWD/cl.crt" \
-	    -key "$PWD/cl.key" -max_send_frag 512
-	exec 3>cl.in
-	tls_wait_for 'accepted incoming TLS connection from 127\.0\.0\.1 ' \
-	    recv.log
+	# Records of at most 512 bytes: the 1000 lines (130 kB) take about
+	# 260, more than one read callback of the receiver takes in.
+	held_client -max_send_frag 512
 	# Stopped, the receiver finds all the records in its socket at once
 	# when it resumes: OpenSSL reads many with each read(), and no
 	# readable event follows for the last of them.
@@ -305,17 +312,7 @@ read_pending_at_exit_head()
 read_pending_at_exit_body()
 {
 	local n=300
-	pki_self recv recv.test "DNS:recv.test"
-	pki_self cl client.test "DNS:client.test"
-	recv_conf "$PWD/recv.key" "$PWD/recv.crt" \
-	    "tls_allow_fingerprints=$(pki_fp cl.crt)"
-	tls_start recv
-	mkfifo cl.in
-	tls_client cl cl.in 127.0.0.1 "$(tport)" -cert "$PWD/cl.crt" \
-	    -key "$PWD/cl.key"
-	exec 3>cl.in
-	tls_wait_for 'accepted incoming TLS connection from 127\.0\.0\.1 ' \
-	    recv.log
+	held_client
 	# 40 kB, acknowledged by the stopped receiver's kernel, unread.
 	kill -STOP "$(tls_pid recv)"
 	tls_numbered_lines $n | sed 's/^/<13>1 - - extag - - - /' >&3
