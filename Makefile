@@ -19,9 +19,11 @@ check: tests
 run: all
 	sh etc/demo/run.sh
 
-# the benchmark suite against rsyslog and syslog-ng (tests/bench/README.bench);
+# the benchmark suite against rsyslog and syslog-ng (tests/bench/README.bench),
+# with a static copy of syslogd beside the usual one;
 # make bench BENCH_ARGS=--quick for a short run
 bench: all
+	cd syslogd && $(MAKE) PROG=syslogd.static STATIC=1
 	cd tests/bench && $(MAKE) && sh bench.sh $(BENCH_ARGS)
 
 install: all

@@ -11,9 +11,12 @@
 #
 # Environment:
 #   SYSLOGD     our daemon (default ./syslogd/syslogd, relative to the top)
+#   SYSLOGD_STATIC  the same linked statically, "ours-static" (default
+#               ./syslogd/syslogd.static: make -C syslogd PROG=syslogd.static
+#               STATIC=1, which `make bench` does)
 #   RSYSLOGD    rsyslogd (default: rsyslogd in PATH or /usr/sbin/rsyslogd)
 #   SYSLOG_NG   syslog-ng (default /opt/syslog-ng-private/usr/sbin/syslog-ng)
-#   DAEMONS     which to run (default "ours rsyslog syslog-ng")
+#   DAEMONS     which to run (default "ours ours-static rsyslog syslog-ng")
 #   KEEP=1      keep the work directory
 #
 # Cases (120-byte messages):
@@ -55,9 +58,11 @@ done
 
 SYSLOGD=${SYSLOGD:-./syslogd/syslogd}
 case $SYSLOGD in /*) ;; *) SYSLOGD=$TOP/$SYSLOGD ;; esac
+SYSLOGD_STATIC=${SYSLOGD_STATIC:-./syslogd/syslogd.static}
+case $SYSLOGD_STATIC in /*) ;; *) SYSLOGD_STATIC=$TOP/$SYSLOGD_STATIC ;; esac
 RSYSLOGD=${RSYSLOGD:-$(command -v rsyslogd 2>/dev/null || echo /usr/sbin/rsyslogd)}
 SYSLOG_NG=${SYSLOG_NG:-/opt/syslog-ng-private/usr/sbin/syslog-ng}
-DAEMONS=${DAEMONS:-ours rsyslog syslog-ng}
+DAEMONS=${DAEMONS:-ours ours-static rsyslog syslog-ng}
 LOADGEN=$HERE/loadgen
 
 # ---- prerequisites ------------------------------------------------------
@@ -67,6 +72,12 @@ if [ ! -x "$SYSLOGD" ]; then
 	echo "bench.sh: our daemon $SYSLOGD is missing: run make (or set SYSLOGD)" >&2
 	missing=1
 fi
+case " $DAEMONS " in *" ours-static "*)
+	if [ ! -x "$SYSLOGD_STATIC" ]; then
+		echo "bench.sh: $SYSLOGD_STATIC is missing: run make -C syslogd PROG=syslogd.static STATIC=1 (or leave ours-static out of DAEMONS)" >&2
+		missing=1
+	fi
+esac
 if [ ! -x "$LOADGEN" ]; then
 	echo "bench.sh: $LOADGEN is missing: run make in tests/bench" >&2
 	missing=1
@@ -332,6 +343,9 @@ start_daemon() {
 	ours) conf_ours "$w" "$ins" "$outp"
 	    # shellcheck disable=SC2086
 	    "$SYSLOGD" $DARGS >"$w/daemon.log" 2>&1 & DPID=$! ;;
+	ours-static) conf_ours "$w" "$ins" "$outp"
+	    # shellcheck disable=SC2086
+	    "$SYSLOGD_STATIC" $DARGS >"$w/daemon.log" 2>&1 & DPID=$! ;;
 	rsyslog) conf_rsyslog "$w" "$ins" "$outp"
 	    # shellcheck disable=SC2086
 	    "$RSYSLOGD" $DARGS >"$w/daemon.log" 2>&1 & DPID=$! ;;
@@ -584,12 +598,12 @@ lg_threads_note="loadgen: 1 sender thread for datagrams (sendmmsg, 32 per call; 
 	echo "# Benchmark results ($MODE run)"
 	echo
 	echo "- machine: $(nproc) CPUs ($cpu_model), $mem RAM, Linux $(uname -r)"
-	echo "- daemons: ours $ours_ver ($SYSLOGD), rsyslog ${rs_ver:-?}, syslog-ng ${sng_ver:-?}, $(openssl version | awk '{ print $1, $2 }')"
+	echo "- daemons: ours $ours_ver ($SYSLOGD); ours-static: the same sources linked with \`make STATIC=1\`; rsyslog ${rs_ver:-?}, syslog-ng ${sng_ver:-?}, $(openssl version | awk '{ print $1, $2 }')"
 	echo "- command: \`$CMDLINE\` (SYSLOGD=$SYSLOGD), $(date -u +%Y-%m-%dT%H:%MZ), took $((ELAPSED / 60)) min"
 	echo "- $MESSAGES messages of 120 bytes per case, $REPS repetition(s), medians; idle window $IDLE s"
 	echo "- $lg_threads_note"
 	echo "- CPU: the daemon's utime+stime (all threads) from the start of sending (all connections up) to the end of delivery, per million messages delivered; peak RSS: VmHWM; msg/s: delivered / (last growth of the output - start of sending)"
-	echo "- ratio: ours / best peer (best = highest msg/s, lowest otherwise)"
+	echo "- ratio: ours / best peer, and ours-static / best peer (best = highest msg/s, lowest otherwise)"
 	echo
 	awk -F'\t' -v daemons="$DAEMONS" '
 	{ k = $1 SUBSEP $3 SUBSEP $2; n[k]++; v[k, n[k]] = $4; seen[$1] = 1 }
@@ -622,8 +636,12 @@ lg_threads_note="loadgen: 1 sender thread for datagrams (sendmmsg, 32 per call; 
 		mname["rss"] = "RSS"; mname["pss"] = "PSS"
 		mname["lg_cpu"] = "loadgen CPU s / 1M msgs"; mname["lg_util"] = "loadgen CPU use"
 		nd = split(daemons, D, " ")
-		printf "| case | metric |"; for (i = 1; i <= nd; i++) printf " %s |", D[i]; print " ours / best peer |"
-		printf "|---|---|"; for (i = 1; i <= nd; i++) printf "---:|"; print "---:|"
+		# one ratio column per daemon of ours
+		nr = 0; for (i = 1; i <= nd; i++) if (D[i] ~ /^ours/) R[++nr] = D[i]
+		printf "| case | metric |"; for (i = 1; i <= nd; i++) printf " %s |", D[i]
+		for (i = 1; i <= nr; i++) printf " %s / best peer |", R[i]; print ""
+		printf "|---|---|"; for (i = 1; i <= nd; i++) printf "---:|"
+		for (i = 1; i <= nr; i++) printf "---:|"; print ""
 		for (o = 1; o <= 11; o++) {
 			c = order[o]; if (!(c in seen)) continue
 			for (mi = 1; mi <= 12; mi++) {
@@ -635,15 +653,18 @@ lg_threads_note="loadgen: 1 sender thread for datagrams (sendmmsg, 32 per call; 
 				for (i = 1; i <= nd; i++) {
 					cur = D[i]; x = median(c SUBSEP m SUBSEP cur)
 					printf " %s |", fmt(m, x, c)
-					if (cur != "ours" && x != "") {
+					if (cur !~ /^ours/ && x != "") {
 						if (best == "" || (m == "rate" ? x > best : x < best)) best = x
 					}
 				}
-				o_ = median(c SUBSEP m SUBSEP "ours")
-				if (m ~ /^lg_/ || best == "" || o_ == "") r = ""
-				else if (best == 0) r = (o_ == 0 ? "= (0)" : "inf")
-				else r = sprintf("%.2f", o_ / best)
-				print " " r " |"
+				for (i = 1; i <= nr; i++) {
+					o_ = median(c SUBSEP m SUBSEP R[i])
+					if (m ~ /^lg_/ || best == "" || o_ == "") r = ""
+					else if (best == 0) r = (o_ == 0 ? "= (0)" : "inf")
+					else r = sprintf("%.2f", o_ / best)
+					printf " %s |", r
+				}
+				print ""
 			}
 		}
 	}' "$RAW"
