@@ -23,7 +23,7 @@ run: all
 # with a static copy of syslogd beside the usual one;
 # make bench BENCH_ARGS=--quick for a short run
 bench: all
-	cd syslogd && $(MAKE) PROG=syslogd.static STATIC=1
+	cd syslogd && $(MAKE) PROG=syslogd.static STATIC_LINK=1
 	cd tests/bench && $(MAKE) && sh bench.sh $(BENCH_ARGS)
 
 install: all

@@ -11,13 +11,14 @@ INSTALL ?= install
 PKG_CONFIG ?= pkg-config
 DEP_CFLAGS != $(PKG_CONFIG) --cflags libevent_core libevent_extra libevent_openssl openssl 2>/dev/null || true
 DEP_LIBS != $(PKG_CONFIG) --libs libevent_core libevent_extra libevent_openssl openssl 2>/dev/null || echo "-levent_core -levent_extra -levent_openssl -lssl -lcrypto"
-# `make STATIC=1` links syslogd statically: a third of the memory at start
-# (README, "Memory"), but its text at a fixed address (no PIE).
-STATIC ?= 0
+# `make STATIC_LINK=1` links syslogd statically: a third of the memory at start
+# (README, "Build and install"), but its text at a fixed address (no PIE).
+# Not STATIC: bmake's sys.mk on Linux sets that to -Bstatic.
+STATIC_LINK ?= 0
 DEP_LIBS_STATIC != $(PKG_CONFIG) --static --libs libevent_core libevent_extra libevent_openssl openssl 2>/dev/null || echo "-levent_core -levent_extra -levent_openssl -lssl -lcrypto -pthread"
 DAEMON_LIBS_0 = $(DEP_LIBS)
 DAEMON_LIBS_1 = -static $(DEP_LIBS_STATIC)
-DAEMON_LIBS = $(DAEMON_LIBS_$(STATIC))
+DAEMON_LIBS = $(DAEMON_LIBS_$(STATIC_LINK))
 ATF_CFLAGS != $(PKG_CONFIG) --cflags atf-c 2>/dev/null || true
 ATF_LIBS != $(PKG_CONFIG) --libs atf-c 2>/dev/null || echo -latf-c
 

@@ -13,7 +13,7 @@
 #   SYSLOGD     our daemon (default ./syslogd/syslogd, relative to the top)
 #   SYSLOGD_STATIC  the same linked statically, "ours-static" (default
 #               ./syslogd/syslogd.static: make -C syslogd PROG=syslogd.static
-#               STATIC=1, which `make bench` does)
+#               STATIC_LINK=1, which `make bench` does)
 #   RSYSLOGD    rsyslogd (default: rsyslogd in PATH or /usr/sbin/rsyslogd)
 #   SYSLOG_NG   syslog-ng (default /opt/syslog-ng-private/usr/sbin/syslog-ng)
 #   DAEMONS     which to run (default "ours ours-static rsyslog syslog-ng")
@@ -74,7 +74,7 @@ if [ ! -x "$SYSLOGD" ]; then
 fi
 case " $DAEMONS " in *" ours-static "*)
 	if [ ! -x "$SYSLOGD_STATIC" ]; then
-		echo "bench.sh: $SYSLOGD_STATIC is missing: run make -C syslogd PROG=syslogd.static STATIC=1 (or leave ours-static out of DAEMONS)" >&2
+		echo "bench.sh: $SYSLOGD_STATIC is missing: run make -C syslogd PROG=syslogd.static STATIC_LINK=1 (or leave ours-static out of DAEMONS)" >&2
 		missing=1
 	fi
 esac
@@ -598,7 +598,7 @@ lg_threads_note="loadgen: 1 sender thread for datagrams (sendmmsg, 32 per call; 
 	echo "# Benchmark results ($MODE run)"
 	echo
 	echo "- machine: $(nproc) CPUs ($cpu_model), $mem RAM, Linux $(uname -r)"
-	echo "- daemons: ours $ours_ver ($SYSLOGD); ours-static: the same sources linked with \`make STATIC=1\`; rsyslog ${rs_ver:-?}, syslog-ng ${sng_ver:-?}, $(openssl version | awk '{ print $1, $2 }')"
+	echo "- daemons: ours $ours_ver ($SYSLOGD); ours-static: the same sources linked with \`make STATIC_LINK=1\`; rsyslog ${rs_ver:-?}, syslog-ng ${sng_ver:-?}, $(openssl version | awk '{ print $1, $2 }')"
 	echo "- command: \`$CMDLINE\` (SYSLOGD=$SYSLOGD), $(date -u +%Y-%m-%dT%H:%MZ), took $((ELAPSED / 60)) min"
 	echo "- $MESSAGES messages of 120 bytes per case, $REPS repetition(s), medians; idle window $IDLE s"
 	echo "- $lg_threads_note"
