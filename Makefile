@@ -23,8 +23,7 @@ run: all
 # with a static copy of syslogd beside the usual one;
 # make bench BENCH_ARGS=--quick for a short run
 bench: all
-	cd syslogd && $(MAKE) PROG=syslogd.static STATIC_LINK=1
-	cd tests/bench && $(MAKE) && sh bench.sh $(BENCH_ARGS)
+	cd tests/bench && $(MAKE) all syslogd-static && sh bench.sh $(BENCH_ARGS)
 
 install: all
 	cd syslogd && $(MAKE) install

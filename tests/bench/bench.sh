@@ -340,12 +340,11 @@ start_daemon() {
 	name=$1 w=$2 ins=$3 outp=$4
 	mkdir -p "$w"
 	case $name in
-	ours) conf_ours "$w" "$ins" "$outp"
+	ours|ours-static) conf_ours "$w" "$ins" "$outp"
+	    bin=$SYSLOGD
+	    [ "$name" = ours-static ] && bin=$SYSLOGD_STATIC
 	    # shellcheck disable=SC2086
-	    "$SYSLOGD" $DARGS >"$w/daemon.log" 2>&1 & DPID=$! ;;
-	ours-static) conf_ours "$w" "$ins" "$outp"
-	    # shellcheck disable=SC2086
-	    "$SYSLOGD_STATIC" $DARGS >"$w/daemon.log" 2>&1 & DPID=$! ;;
+	    "$bin" $DARGS >"$w/daemon.log" 2>&1 & DPID=$! ;;
 	rsyslog) conf_rsyslog "$w" "$ins" "$outp"
 	    # shellcheck disable=SC2086
 	    "$RSYSLOGD" $DARGS >"$w/daemon.log" 2>&1 & DPID=$! ;;
