@@ -191,7 +191,9 @@ set_text(struct msg *m, const unsigned char *p, const unsigned char *end)
 
 /*
  * Copies a header field, cut to max bytes; bytes that RFC 5424 does not
- * allow there become '?'.
+ * allow there become '?'.  A lone "-" is RFC 5424's NILVALUE, and what our
+ * BSD lines show for a missing tag: no value, in either format, so that
+ * it is not forwarded as a host or tag that the next hop reads as none.
  */
 static void
 copy_field(char *dst, size_t max, const unsigned char *s, size_t n,
@@ -199,6 +201,8 @@ copy_field(char *dst, size_t max, const unsigned char *s, size_t n,
 {
 	size_t i;
 
+	if (n == 1 && s[0] == '-')
+		n = 0;
 	if (n > max) {
 		n = max;
 		*flags |= MSG_F_TRUNCATED;

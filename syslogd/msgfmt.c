@@ -296,6 +296,7 @@ msg_format(const struct msg *m, const struct msg_fmt_opts *o, char *out,
 {
 	struct outbuf ob;
 	const char *host = pick_host(m);
+	bool bom_out;
 	int pri = (m->fac >= 0 && m->fac < MSG_NFAC ? m->fac : 1) * 8 +
 	    (m->sev & 7);
 
@@ -318,10 +319,11 @@ msg_format(const struct msg *m, const struct msg_fmt_opts *o, char *out,
 			put_body(&ob, m->sd, m->sdlen, o->ascii_only);
 		else
 			ob_putc(&ob, '-');
-		if (m->textlen > 0) {
+		/* A BOM means nothing on a terminal. */
+		bom_out = (m->flags & MSG_F_BOM) != 0 && !o->ascii_only;
+		if (m->textlen > 0 || bom_out) {
 			ob_putc(&ob, ' ');
-			/* A BOM means nothing on a terminal. */
-			if ((m->flags & MSG_F_BOM) && !o->ascii_only)
+			if (bom_out)
 				ob_put(&ob, bom, 3);
 			put_body(&ob, m->text, m->textlen, o->ascii_only);
 		}

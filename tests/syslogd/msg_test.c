@@ -278,6 +278,11 @@ ATF_TC_BODY(rfc3164, tc)
 		    "t:\tx", NOW - 60, 0, 0, 0 },
 		{ "<13>Nov  3 11:59:00 word", 1, 5, 0, "", "", "", "", "",
 		    "word", NOW - 60, 0, 0, 0 },
+		/* "-" is no host and no tag, as in RFC 5424 (found by fuzzing) */
+		{ "<13>Nov  3 11:59:00 - -: x", 1, 5, 0, "", "", "", "", "",
+		    "x", NOW - 60, 0, 0, 0 },
+		{ "<13>Nov  3 11:59:00 - t[-]: x", 1, 5, 0, "", "t", "", "",
+		    "", "x", NOW - 60, 0, 0, 0 },
 		{ "<13>Nov  3 11:59:00", 1, 5, 0, "", "", "", "", "", "",
 		    NOW - 60, 0, 0, 0 },
 		{ "<13>Nov  3 11:59:00x h t: x", 1, 5, NT, "", "", "", "", "",
@@ -601,6 +606,8 @@ ATF_TC_BODY(roundtrip_5424, tc)
 		    "eventSource=\"Application\" eventID=\"1011\"]"
 		    "[examplePriority@32473 class=\"high\"]",
 		"<13>1 - - - - - -",
+		/* a BOM and nothing else stays (found by fuzzing) */
+		"<13>1 - - - - - - \xEF\xBB\xBF",
 		"<13>1 2023-11-03T17:30:00+05:30 h a p m [x v=\"\\]\"] t",
 		"<13>1 2023-11-03T12:00:00.000000+00:00 h a - - - t",
 		"<13>1 2023-11-03T12:00:00-00:30 h a - - - t",
