@@ -4,7 +4,7 @@
 # broke an invariant.  A broken invariant aborts the replay program;
 # under `make check SANITIZE=1` so does any memory error or leak.
 
-TARGETS="msg frame conf tlsid spool nsconf"
+TARGETS="msg frame conf route tlsid spool nsconf"
 
 descr()
 {
@@ -16,6 +16,8 @@ descr()
 		    "decoder always makes progress" ;;
 	conf)	echo "syslog.conf parsing: every error names the file and" \
 		    "an existing line" ;;
+	route)	echo "routing: host blocks ignore case, a negated block takes" \
+		    "exactly what the plain one refuses" ;;
 	tlsid)	echo "fingerprints and names of hostile certificates: round" \
 		    "trips, log text that cannot forge a line or a quote" ;;
 	spool)	echo "damaged spool files: bounded records, progress" ;;
