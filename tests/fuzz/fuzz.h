@@ -22,4 +22,16 @@ int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 	}								\
 } while (0)
 
+/* Lines in a configuration text: the highest line an error may name. */
+static inline long
+fuzz_lines(const uint8_t *data, size_t size)
+{
+	long n = 1;
+
+	for (size_t i = 0; i < size; i++)
+		if (data[i] == '\n')
+			n++;
+	return n;
+}
+
 #endif

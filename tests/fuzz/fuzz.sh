@@ -20,9 +20,11 @@ targets=${*:-$(cd corpus && echo *)}
 CC=${FUZZ_CC:-clang}
 FLAGS="-std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer
     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
-SYSLOGD_SRCS="msg.c msgfmt.c tzcache.c filter.c conf.c conf_action.c frame.c
-    strutil.c tlsid.c mqueue.c spool.c"
-NEWSYSLOG_SRCS="conf.c when.c"
+# the pure modules each Makefile puts in its library, as sources
+lib_srcs() {
+	sed -n 's/^LIB_OBJS = //p' "$1/Makefile" | tr ' ' '\n' |
+	    sed -n "s|\\(.*\\)\\.o\$|$1/\\1.c|p" | tr '\n' ' '
+}
 SSL_LIBS=$(pkg-config --libs openssl 2>/dev/null || echo "-lssl -lcrypto")
 
 if ! "$CC" $FLAGS -x c -o /dev/null - 2>/dev/null <<'X'
@@ -40,10 +42,10 @@ mkdir -p bin work
 for t in $targets; do
 	case $t in
 	nsconf)
-		srcs=$(for s in $NEWSYSLOG_SRCS; do printf '../../newsyslog/%s ' $s; done)
+		srcs=$(lib_srcs ../../newsyslog)
 		inc=../../newsyslog libs= ;;
 	*)
-		srcs=$(for s in $SYSLOGD_SRCS; do printf '../../syslogd/%s ' $s; done)
+		srcs=$(lib_srcs ../../syslogd)
 		inc=../../syslogd libs=$SSL_LIBS ;;
 	esac
 	echo "== building fuzz_$t"

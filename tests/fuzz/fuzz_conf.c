@@ -21,7 +21,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct strlist errors = { NULL, 0 };
 	struct conf_env env;
 	struct conf *c;
-	long lines = 1;
+	long lines;
 	char *end;
 
 	if (size == 0)
@@ -29,9 +29,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	env.eq_default = (data[0] & 1) != 0;
 	data++;
 	size--;
-	for (size_t i = 0; i < size; i++)
-		if (data[i] == '\n')
-			lines++;
+	lines = fuzz_lines(data, size);
 	c = conf_parse((const char *)data, size, file, &env, &errors);
 	if (c == NULL) {
 		strlist_free(&errors);

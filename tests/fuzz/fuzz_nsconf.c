@@ -60,10 +60,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	now = (time_t)data[0] * 16000000;
 	data++;
 	size--;
-	nlines = 1;
-	for (size_t i = 0; i < size; i++)
-		if (data[i] == '\n')
-			nlines++;
+	nlines = fuzz_lines(data, size);
 	memset(&conf, 0, sizeof(conf));
 	(void)ns_conf_parse(&conf, file, (const char *)data, size, &r,
 	    on_error, NULL);
