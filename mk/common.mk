@@ -19,6 +19,16 @@ DEP_LIBS_STATIC != $(PKG_CONFIG) --static --libs libevent_core libevent_extra li
 DAEMON_LIBS_0 = $(DEP_LIBS)
 DAEMON_LIBS_1 = -static $(DEP_LIBS_STATIC)
 DAEMON_LIBS = $(DAEMON_LIBS_$(STATIC_LINK))
+# When the compiler can link with lld, the static link lays out the code in
+# the order of syslogd/syslogd.order (tests/bench/linkorder.sh): what the
+# daemon runs is then contiguous, and the kernel maps less of the binary
+# around it.  LINK_ORDER=no links in the archives' order.  The test is in
+# backquotes so that it runs only when the static binary is linked.
+LINK_ORDER ?= yes
+LINK_ORDER_FLAGS_yes_1 = `$(CC) -fuse-ld=lld -Wl,--version >/dev/null 2>&1 \
+	&& echo -fuse-ld=lld -Wl,--symbol-ordering-file=syslogd.order \
+	    -Wl,--no-warn-symbol-ordering`
+LINK_ORDER_FLAGS = $(LINK_ORDER_FLAGS_$(LINK_ORDER)_$(STATIC_LINK))
 ATF_CFLAGS != $(PKG_CONFIG) --cflags atf-c 2>/dev/null || true
 ATF_LIBS != $(PKG_CONFIG) --libs atf-c 2>/dev/null || echo -latf-c
 

@@ -591,13 +591,19 @@ mem=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
 rs_ver=$("$RSYSLOGD" -v 2>/dev/null | awk 'NR == 1 { print $2 }')
 sng_ver=
 [ -n "${SNG_LIB:-}" ] && sng_ver=$(LD_LIBRARY_PATH=$SNG_LIB "$SYSLOG_NG" --version 2>/dev/null | awk 'NR == 1 { print $3 }' | tr -d '()')
+static_ld=$(readelf -p .comment "$SYSLOGD_STATIC" 2>/dev/null |
+    sed -n 's/.*Linker: *//p' | head -n 1)
+case $static_ld in
+*LLD*) static_ld="$static_ld, in the order of syslogd/syslogd.order" ;;
+'') static_ld="the system linker" ;;
+esac
 lg_threads_note="loadgen: 1 sender thread for datagrams (sendmmsg, 32 per call; 16 per call when rate-limited) and for 1 TLS connection, 2 threads for 50 and 1,000 connections; TLS with an ECDSA P-256 client certificate verified by the daemon"
 
 {
 	echo "# Benchmark results ($MODE run)"
 	echo
 	echo "- machine: $(nproc) CPUs ($cpu_model), $mem RAM, Linux $(uname -r)"
-	echo "- daemons: ours $ours_ver ($SYSLOGD); ours-static: the same sources linked with \`make STATIC_LINK=1\`; rsyslog ${rs_ver:-?}, syslog-ng ${sng_ver:-?}, $(openssl version | awk '{ print $1, $2 }')"
+	echo "- daemons: ours $ours_ver ($SYSLOGD); ours-static: the same sources linked with \`make STATIC_LINK=1\` ($static_ld); rsyslog ${rs_ver:-?}, syslog-ng ${sng_ver:-?}, $(openssl version | awk '{ print $1, $2 }')"
 	echo "- command: \`$CMDLINE\` (SYSLOGD=$SYSLOGD), $(date -u +%Y-%m-%dT%H:%MZ), took $((ELAPSED / 60)) min"
 	echo "- $MESSAGES messages of 120 bytes per case, $REPS repetition(s), medians; idle window $IDLE s"
 	echo "- $lg_threads_note"

@@ -25,6 +25,8 @@ require_rsyslog()
 
 # rs_conf CA CERT KEY LINES...: rs.conf with the TLS files, a single
 # worker (order), everything to rs.log; LINES are the inputs and actions.
+# The file comes first: with one worker, a forwarding action that is being
+# refused would hold up the actions after it.
 rs_conf()
 {
 	local ca=$1 cert=$2 key=$3
@@ -37,12 +39,10 @@ global(workDirectory="$PWD/rs.work"
     defaultNetstreamDriverCertFile="$cert"
     defaultNetstreamDriverKeyFile="$key")
 main_queue(queue.workerThreads="1")
-EOF
-	printf '%s\n' "$@" >>"$PWD/rs.conf"
-	cat >>"$PWD/rs.conf" <<EOF
 *.* action(type="omfile" file="$PWD/rs.log"
     template="RSYSLOG_TraditionalFileFormat")
 EOF
+	printf '%s\n' "$@" >>"$PWD/rs.conf"
 	touch "$PWD/rs.log"
 }
 
