@@ -34,7 +34,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-for tool in valgrind ld.lld openssl; do
+for tool in valgrind ld.lld openssl strip; do
 	command -v $tool >/dev/null ||
 	    { echo "linkorder.sh: $tool is needed" >&2; exit 1; }
 done
@@ -44,6 +44,9 @@ make -s -C "$TOP/tests/bench" loadgen
 [ -f "$OUT" ] || : >"$OUT"
 make -s -C "$TOP/syslogd" PROG="$W/syslogd" STATIC_LINK=1
 BIN=$W/syslogd
+# callgrind needs only the symbol table, and valgrind cannot read every
+# compiler's debugging information
+strip --strip-debug "$BIN"
 
 # ports in the range bench.sh uses, below the ephemeral range
 UDPPORT=26701 TLSPORT=26702 SINKPORT=26703
@@ -76,7 +79,11 @@ start() {
 	PIDS="$PIDS $DPID"
 	i=0
 	while [ ! -s "$d/pid" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
-	[ -s "$d/pid" ] || { echo "linkorder.sh: the daemon did not start" >&2; exit 1; }
+	if [ ! -s "$d/pid" ]; then
+		echo "linkorder.sh: the daemon did not start:" >&2
+		cat "$d/daemon.log" >&2
+		exit 1
+	fi
 }
 # stop: wait until the output stops growing, then end the daemon
 stop() {
