@@ -167,23 +167,8 @@ log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 # ---- certificates -------------------------------------------------------
 
 CERTS=$WORK/certs
-mkdir -p "$CERTS"
-(
-	cd "$CERTS" || exit 1
-	openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
-	    -nodes -keyout ca.key -subj "/CN=bench CA" -days 30 -out ca.pem \
-	    >/dev/null 2>&1 || exit 1
-	for n in server client; do
-		openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
-		    -nodes -keyout $n.key -subj "/CN=$n.bench" -out $n.csr \
-		    >/dev/null 2>&1 || exit 1
-		printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >$n.ext
-		openssl x509 -req -in $n.csr -CA ca.pem -CAkey ca.key \
-		    -CAcreateserial -days 30 -extfile $n.ext -out $n.pem \
-		    >/dev/null 2>&1 || exit 1
-	done
-) || { echo "bench.sh: cannot make certificates" >&2; exit 1; }
-SERVER_FP=SHA256:$(openssl x509 -noout -fingerprint -sha256 -in "$CERTS/server.pem" | sed 's/.*=//')
+. "$HERE/certs.sh"
+make_certs "$CERTS" || { echo "bench.sh: cannot make certificates" >&2; exit 1; }
 
 # ---- /proc readings -----------------------------------------------------
 

@@ -51,23 +51,9 @@ strip --strip-debug "$BIN"
 # ports in the range bench.sh uses, below the ephemeral range
 UDPPORT=26701 TLSPORT=26702 SINKPORT=26703
 
-# a CA, and server and client certificates (ECDSA P-256)
 C=$W/certs
-mkdir -p "$C"
-(
-	cd "$C"
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-	    -keyout ca.key -out ca.pem -days 2 -subj /CN=linkorder-ca
-	for n in server client; do
-		openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-		    -keyout $n.key -out $n.csr -subj /CN=127.0.0.1
-		printf 'subjectAltName=IP:127.0.0.1\n' >$n.ext
-		openssl x509 -req -in $n.csr -CA ca.pem -CAkey ca.key \
-		    -CAcreateserial -days 2 -extfile $n.ext -out $n.pem
-	done
-) >/dev/null 2>&1
-FP=SHA256:$(openssl x509 -noout -fingerprint -sha256 -in "$C/server.pem" |
-    sed 's/.*=//')
+. "$TOP/tests/bench/certs.sh"
+make_certs "$C" || { echo "linkorder.sh: cannot make certificates" >&2; exit 1; }
 
 # phase W/PHASE CONF: start the daemon under callgrind, wait for it
 start() {
@@ -105,7 +91,7 @@ conf() {
 	for part in "$@"; do
 		case $part in
 		listener) printf 'tls_server=yes\ntls_bindhost=127.0.0.1\ntls_bindport=%s\ntls_verify=on\n' $TLSPORT ;;
-		destination) printf '*.*\t@[127.0.0.1]:%s(fingerprint="%s")\n' $SINKPORT "$FP" ;;
+		destination) printf '*.*\t@[127.0.0.1]:%s(fingerprint="%s")\n' $SINKPORT "$SERVER_FP" ;;
 		esac
 	done >"$W/$n/syslog.conf"
 	[ $# = 0 ] || printf 'tls_key=%s/server.key\ntls_cert=%s/server.pem\ntls_ca=%s/ca.pem\n' \
