@@ -6,6 +6,8 @@
 #ifndef SYSLOGD_NET_H
 #define SYSLOGD_NET_H
 
+#include <sys/time.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -25,11 +27,13 @@ void	net_close_all(struct syslogd *sd);
 
 /*
  * Parses one received message and routes it.  from names the sender
- * (kept by reference while routing); network and kernel say where it
- * came from, for -T and the kern facility rule.
+ * (kept by reference while routing) and now when it was received;
+ * network and kernel say where it came from, for -T and the kern
+ * facility rule.
  */
 void	net_deliver(struct syslogd *sd, const char *buf, size_t len,
-	    const char *from, bool network, bool kernel);
+	    const char *from, const struct timeval *now, bool network,
+	    bool kernel);
 
 /* Splits a -b spec into host (NULL: any) and port; returns 0 or -1. */
 int	net_split_hostport(const char *spec, char *host, size_t hostcap,

@@ -87,7 +87,8 @@ in_close(struct tls_in *c, bool notify)
 
 /* Delivers one frame's message; the decoder says whether it was cut. */
 static void
-in_deliver(struct tls_in *c, const struct frame_out *out)
+in_deliver(struct tls_in *c, const struct frame_out *out,
+    const struct timeval *now)
 {
 	struct syslogd *sd = c->tn->sd;
 
@@ -96,7 +97,7 @@ in_deliver(struct tls_in *c, const struct frame_out *out)
 		ilog(sd, LOG_WARNING, "TLS: message from %s longer than %zu "
 		    "bytes, truncated", c->peer, c->dec.max);
 	}
-	net_deliver(sd, out->msg, out->len, c->peer, true, false);
+	net_deliver(sd, out->msg, out->len, c->peer, now, true, false);
 }
 
 /*
@@ -111,10 +112,12 @@ in_drain(struct tls_in *c)
 	struct evbuffer *in = bufferevent_get_input(c->bev);
 	size_t room = c->dec.max + 16;
 	struct frame_out out;
+	struct timeval now;
 	enum frame_status st;
 	size_t len, want, off, used;
 	const char *p;
 
+	gettimeofday(&now, NULL);	/* one arrival time for what was read */
 	while ((len = evbuffer_get_length(in)) > 0) {
 		want = len < room ? len : room;
 		if ((p = (const char *)evbuffer_pullup(in, (ssize_t)want)) == NULL)
@@ -135,7 +138,7 @@ in_drain(struct tls_in *c)
 				return false;
 			}
 			if (st == FRAME_MSG)
-				in_deliver(c, &out);
+				in_deliver(c, &out, &now);
 			off += used;
 		} while (st == FRAME_MSG && off < want &&
 		    (want == len || want - off >= room));

@@ -188,6 +188,28 @@ kernel_drops_quiet_body()
 }
 kernel_drops_quiet_cleanup() { common_cleanup; }
 
+atf_test_case steady_udp cleanup
+steady_udp_head() { atf_set descr "a steady UDP flow is read on a timer with nothing lost, and on arrival again once it stops"; }
+steady_udp_body()
+{
+	start_all -d -r -B 4194304
+	"$SENDRAW" -4 $(port) -n 30000 -R 30000 -s '<14>steady: flow' ||
+	    atf_fail "sendraw failed"
+	wait_for_count 'steady: flow$' all 30000 30
+	kill -USR2 "$(daemon_pid)"
+	wait_for ' input: [0-9]+ received, 0 truncated(, 0 (lost in the kernel|receive buffer overflows.*))?$' all
+	# The timer is used only when the buffer holds 20 ms more of the
+	# flow than a tick's worth; a small system limit keeps it off.
+	local size
+	size=$(sed -n 's/.*udp 127\.0\.0\.1:[0-9]*: receive buffer of \([0-9]*\) bytes$/\1/p' syslogd.err)
+	[ -n "$size" ] || atf_fail "no receive buffer size: $(_show syslogd.err)"
+	if [ "$size" -ge 2097152 ]; then
+		wait_for "input udp 127\\.0\\.0\\.1:$(port): reading every 1 ms\$" syslogd.err
+		wait_for "input udp 127\\.0\\.0\\.1:$(port): reading on arrival\$" syslogd.err
+	fi
+}
+steady_udp_cleanup() { common_cleanup; }
+
 atf_init_test_cases()
 {
 	atf_add_test_case big_unix
@@ -197,4 +219,5 @@ atf_init_test_cases()
 	atf_add_test_case control_chars
 	atf_add_test_case kernel_drops
 	atf_add_test_case kernel_drops_quiet
+	atf_add_test_case steady_udp
 }

@@ -2,13 +2,14 @@
  * sendraw: send exact bytes as datagrams to a local syslogd, for the
  * daemon tests (NUL bytes, invalid UTF-8, huge datagrams, garbage floods).
  *
- *   sendraw (-u unixpath | -4 port | -6 port) [-n count]
+ *   sendraw (-u unixpath | -4 port | -6 port) [-n count] [-R rate]
  *           (-f file | -s string | -r bytes)
  *
  * -u sends to a unix datagram socket, -4 to 127.0.0.1:port, -6 to
  * [::1]:port; nothing else is ever addressed.  -f sends a file's bytes as
  * they are, -s a string (without its NUL), -r that many random bytes, new
- * ones for every datagram.  -n repeats the datagram count times.
+ * ones for every datagram.  -n repeats the datagram count times, -R at
+ * most rate datagrams a second.
  * A send that blocks for more than 10 s (a daemon that stopped reading)
  * is an error.  Exit status 0 when every datagram was sent.
  */
@@ -33,7 +34,7 @@ static _Noreturn void
 usage(void)
 {
 	fprintf(stderr, "usage: sendraw (-u unixpath | -4 port | -6 port) "
-	    "[-n count] (-f file | -s string | -r bytes)\n");
+	    "[-n count] [-R rate] (-f file | -s string | -r bytes)\n");
 	exit(2);
 }
 
@@ -58,6 +59,29 @@ number(const char *s, long min, long max)
 }
 
 static uint64_t rng_state;
+
+static double
+now_sec(void)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Sleeps until datagram 'sent' is due, at 'rate' a second from 'start'. */
+static void
+pace(double start, long sent, long rate)
+{
+	double ahead = start + (double)sent / (double)rate - now_sec();
+	struct timespec ts;
+
+	if (ahead < 0.001)
+		return;
+	ts.tv_sec = (time_t)ahead;
+	ts.tv_nsec = (long)((ahead - (double)ts.tv_sec) * 1e9);
+	(void)nanosleep(&ts, NULL);
+}
 
 static void
 fill_random(unsigned char *p, size_t len)
@@ -98,13 +122,14 @@ main(int argc, char **argv)
 	struct timespec ms = { 0, 1000000 };
 	unsigned char *buf;
 	size_t len = 0;
-	long count = 1, port;
+	long count = 1, rate = 0, port;
+	double start;
 	int ch, fd, sndbuf, random_len = -1, have_payload = 0;
 
 	if ((buf = malloc(MAXPAYLOAD)) == NULL)
 		fail("malloc");
 	memset(&ss, 0, sizeof(ss));
-	while ((ch = getopt(argc, argv, "u:4:6:n:f:s:r:")) != -1) {
+	while ((ch = getopt(argc, argv, "u:4:6:n:R:f:s:r:")) != -1) {
 		switch (ch) {
 		case 'u':
 			if (strlen(optarg) >= sizeof(sun->sun_path))
@@ -129,6 +154,9 @@ main(int argc, char **argv)
 			break;
 		case 'n':
 			count = number(optarg, 1, 100000000);
+			break;
+		case 'R':
+			rate = number(optarg, 1, 100000000);
 			break;
 		case 'f':
 			len = read_file(optarg, buf);
@@ -163,9 +191,12 @@ main(int argc, char **argv)
 	(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
 	(void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 
+	start = now_sec();
 	for (long i = 0; i < count; i++) {
 		int tries = 0;
 
+		if (rate > 0)
+			pace(start, i, rate);
 		if (random_len >= 0)
 			fill_random(buf, len);
 		while (sendto(fd, buf, len, 0, (struct sockaddr *)&ss,
