@@ -44,7 +44,7 @@
 #define BATCHES_PER_EVENT 8		/* then let other inputs have a turn */
 #define POLL_ENTER	16		/* datagrams per millisecond: poll */
 #define POLL_LEAVE	8		/* fewer: read on arrival again */
-#define POLL_TICK_MS	1
+#define POLL_TICK_MS	2
 #define POLL_BATCHES	16		/* most batches one tick reads */
 #define POLL_PAUSE_SEC	1		/* no polling after a loss or a flood */
 #define POLL_SLACK_MS	20		/* how late a tick may be without loss */
