@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -25,6 +26,15 @@
 static void dispatch_pending(struct syslogd *);
 
 #define CONF_MAX	(4 * 1024 * 1024)	/* a syslog.conf is never this big */
+
+uint64_t
+daemon_clock_us(void)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
 
 /* Reads the whole file; NULL with errno set on failure. */
 char *

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "conf.h"
@@ -107,6 +108,8 @@ struct syslogd {
 
 /* Reads a whole (configuration) file; NULL with errno on failure. */
 char	*daemon_read_file(const char *path, size_t *lenp);
+/* Microseconds on the monotonic clock, for intervals and deadlines. */
+uint64_t daemon_clock_us(void);
 /* Loads conf_file; with initial unset a bad file keeps the old config. */
 int	daemon_load_config(struct syslogd *sd, bool initial);
 /* Routes one parsed message to every matching action. */

@@ -501,6 +501,14 @@ peer_cached(struct input *in, const struct sockaddr_storage *ss,
 	return in->peer_host;
 }
 
+/* What pace() measures a UDP flow by. */
+static void
+count_udp(struct input *in, size_t len)
+{
+	in->got++;
+	in->charged += len + DGRAM_OVERHEAD;
+}
+
 #ifdef HAVE_RECVMMSG
 static int
 read_batch(struct input *in)
@@ -548,8 +556,7 @@ read_batch(struct input *in)
 		if (in->kind == IN_UDP) {
 			who = peer_cached(in, &from[i],
 			    mm[i].msg_hdr.msg_namelen);
-			in->got++;
-			in->charged += mm[i].msg_len + DGRAM_OVERHEAD;
+			count_udp(in, mm[i].msg_len);
 		}
 		net_deliver(in->sd, iov[i].iov_base, mm[i].msg_len, who, &now,
 		    in->kind == IN_UDP, false);
@@ -576,10 +583,8 @@ read_batch(struct input *in)
 		}
 		if (len == -1)
 			return n > 0 ? n : -1;
-		if (in->kind == IN_UDP) {
-			in->got++;
-			in->charged += (size_t)len + DGRAM_OVERHEAD;
-		}
+		if (in->kind == IN_UDP)
+			count_udp(in, (size_t)len);
 		gettimeofday(&now, NULL);
 		net_deliver(in->sd, in->buf, (size_t)len, in->kind == IN_UDP ?
 		    peer_cached(in, &from, fromlen) : in->sd->fqdn, &now,
@@ -653,22 +658,13 @@ read_klog(struct input *in)
 
 /*
  * A busy UDP input is read on a timer rather than on every arrival: a
- * wake-up then takes a hundred datagrams instead of a few, which costs a
- * fraction of the CPU.  Meanwhile the datagrams wait in the socket's
+ * wake-up then takes dozens or hundreds of datagrams instead of a few,
+ * which costs a fraction of the CPU.  Meanwhile the datagrams wait in the socket's
  * receive buffer, so the timer is used only while the buffer could hold
  * POLL_SLACK_MS more of the flow on top of one tick's worth: a tick that
  * comes late must not lose what reading on arrival would have kept.  Any
  * loss stops the polling for a while.
  */
-static uint64_t
-monotonic_us(void)
-{
-	struct timespec ts;
-
-	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
-
 /* Whether the flow read over the last 'us' would leave that slack. */
 static bool
 poll_room(const struct input *in, uint64_t us)
@@ -692,7 +688,7 @@ pace(struct input *in, bool drained)
 		evtimer_add(in->tick, &now0);	/* the rest, after the others */
 		return;
 	}
-	now = monotonic_us();
+	now = daemon_clock_us();
 	us = now - in->since;
 	if (!in->polling && us < 1000 && in->lost == in->lost_seen)
 		return;		/* measure over a millisecond at least */
@@ -705,7 +701,7 @@ pace(struct input *in, bool drained)
 	in->since = now;
 	in->got = 0;
 	in->charged = 0;
-	if (busy && room && now >= in->poll_paused && in->tick != NULL) {
+	if (busy && room && now >= in->poll_paused) {
 		if (!in->polling) {
 			dlog(in->sd, "input %s: reading every %d ms",
 			    input_name(in), POLL_TICK_MS);
@@ -761,7 +757,7 @@ net_start(struct syslogd *sd)
 		if (in->kind == IN_UDP && (in->tick = evtimer_new(sd->base,
 		    readable, in)) == NULL)
 			return -1;
-		in->since = monotonic_us();
+		in->since = daemon_clock_us();
 	}
 	return 0;
 }

@@ -480,15 +480,6 @@ tlsnet_listen(struct syslogd *sd)
 #define EXIT_READ_MAX	(8 * 1024 * 1024)	/* bytes, per connection */
 #define EXIT_READ_MSEC	1000			/* for all of them */
 
-static long long
-now_msec(void)
-{
-	struct timespec ts;
-
-	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* The socket is non-blocking: a peek does not wait. */
 static bool
 socket_has_data(evutil_socket_t fd)
@@ -505,7 +496,7 @@ socket_has_data(evutil_socket_t fd)
  * was closed meanwhile.
  */
 static bool
-in_read_rest(struct tls_in *c, long long deadline)
+in_read_rest(struct tls_in *c, uint64_t deadline)
 {
 	struct evbuffer_iovec v;
 	struct evbuffer *in;
@@ -518,7 +509,7 @@ in_read_rest(struct tls_in *c, long long deadline)
 		return true;
 	in = bufferevent_get_input(c->bev);
 	/* Idle connections, most of them, cost no buffers here. */
-	while (total < EXIT_READ_MAX && now_msec() < deadline &&
+	while (total < EXIT_READ_MAX && daemon_clock_us() < deadline &&
 	    (SSL_has_pending(ssl) ||
 	    socket_has_data(bufferevent_getfd(c->bev))) &&
 	    evbuffer_reserve_space(in, PULL_CHUNK, &v, 1) == 1) {
@@ -539,7 +530,7 @@ void
 tlsnet_shutdown(struct syslogd *sd)
 {
 	struct tlsnet *tn = sd->tn;
-	long long deadline = now_msec() + EXIT_READ_MSEC;
+	uint64_t deadline = daemon_clock_us() + EXIT_READ_MSEC * 1000;
 
 	if (tn == NULL)
 		return;
