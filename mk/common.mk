@@ -18,9 +18,10 @@ DEP_LIBS != $(PKG_CONFIG) --libs libevent_core libevent_extra libevent_openssl o
 # Not STATIC: bmake's sys.mk on Linux sets that to -Bstatic.
 STATIC_LINK ?= 0
 DEP_LIBS_STATIC != $(PKG_CONFIG) --static --libs libevent_core libevent_extra libevent_openssl openssl 2>/dev/null || echo "-levent_core -levent_extra -levent_openssl -lssl -lcrypto -pthread"
-DAEMON_LIBS_0 = $(DEP_LIBS)
-DAEMON_LIBS_1 = -static $(DEP_LIBS_STATIC)
-DAEMON_LIBS_pie = -static-pie $(DEP_LIBS_STATIC)
+# -pthread: sender names are looked up in worker threads (resolver.c).
+DAEMON_LIBS_0 = $(DEP_LIBS) -pthread
+DAEMON_LIBS_1 = -static $(DEP_LIBS_STATIC) -pthread
+DAEMON_LIBS_pie = -static-pie $(DEP_LIBS_STATIC) -pthread
 DAEMON_LIBS = $(DAEMON_LIBS_$(STATIC_LINK))
 # When the compiler can link with lld, the static link lays out the code in
 # the order of syslogd/syslogd.order (tests/bench/linkorder.sh): what the
@@ -45,5 +46,5 @@ SAN_FLAGS = $(SAN_FLAGS_$(SANITIZE))
 WARN = -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 STD = -std=c11 -D_DEFAULT_SOURCE -D_BSD_SOURCE -D_XOPEN_SOURCE=700 -D_GNU_SOURCE
 CFLAGS ?= -O2 -g
-ALL_CFLAGS = $(STD) $(WARN) $(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) $(DEP_CFLAGS)
+ALL_CFLAGS = $(STD) $(WARN) -pthread $(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) $(DEP_CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS)

@@ -21,6 +21,7 @@
 #include "filter.h"
 #include "ilog.h"
 #include "net.h"
+#include "resolver.h"
 #include "tlsnet.h"
 
 static void dispatch_pending(struct syslogd *);
@@ -381,6 +382,7 @@ void
 daemon_report_counters(struct syslogd *sd)
 {
 	net_report_counters(sd);
+	resolver_report(sd);
 	for (size_t i = 0; i < sd->nactions; i++) {
 		const struct action *a = sd->actions[i];
 		char why[256] = "";

@@ -31,6 +31,7 @@
 #include "daemon.h"
 #include "ilog.h"
 #include "net.h"
+#include "resolver.h"
 #include "tls.h"
 #include "tlsnet.h"
 
@@ -456,6 +457,7 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		/* A new /etc/localtime is taken too (when TZ is not set). */
 		tzset();
 		tzcache_forget(&sd->tz);
+		resolver_refresh(sd);
 		if (daemon_load_config(sd, false) == 0)
 			ilog(sd, LOG_INFO, "restart");
 		break;
@@ -578,6 +580,7 @@ main(int argc, char **argv)
 		event_free(sd.exit_timer);
 	/* What TLS clients sent before the end is written first. */
 	tlsnet_shutdown(&sd);
+	resolver_shutdown(&sd);
 	daemon_free_config(&sd);
 	net_close_all(&sd);
 	if (sd.opt.pid_file != NULL && sd.opt.chroot_dir == NULL)

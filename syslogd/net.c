@@ -34,6 +34,7 @@
 #include "daemon.h"
 #include "ilog.h"
 #include "net.h"
+#include "resolver.h"
 
 #if defined(__linux__) || defined(__FreeBSD__) || defined(__NetBSD__)
 #define HAVE_RECVMMSG 1
@@ -85,9 +86,11 @@ struct input {
 	uint32_t	 drops_seen;	/* SO_RXQ_OVFL: the last count read */
 	unsigned long long lost, lost_reported;
 	time_t		 lost_reported_at;
-	/* UDP: the last sender's address and its text */
+	/* UDP: the last sender's address and its name, valid until then */
 	struct sockaddr_storage peer;
 	char		 peer_host[NI_MAXHOST];
+	unsigned	 peer_gen;
+	uint64_t	 peer_until;
 	/* kernel log: a partial line waiting for its end */
 	size_t		 klog_have;
 };
@@ -467,36 +470,59 @@ read_drops(struct input *in, struct msghdr *mh)
 }
 #endif
 
-/*
- * The sender's address as text.  A burst mostly comes from one sender:
- * the last one converted is kept, for IPv4 and IPv6.
- */
-static const char *
-peer_cached(struct input *in, const struct sockaddr_storage *ss,
+/* Whether ss is the sender the last datagram came from. */
+static bool
+same_peer(const struct input *in, const struct sockaddr_storage *ss,
     socklen_t len)
 {
-	const struct sockaddr_in *a4 = (const void *)ss, *b4 = (void *)&in->peer;
+	const struct sockaddr_in *a4 = (const void *)ss,
+	    *b4 = (const void *)&in->peer;
 	const struct sockaddr_in6 *a6 = (const void *)ss,
-	    *b6 = (void *)&in->peer;
-	bool known;
+	    *b6 = (const void *)&in->peer;
 
+	if (ss->ss_family != in->peer.ss_family)
+		return false;
 	if (ss->ss_family == AF_INET && len >= (socklen_t)sizeof(*a4))
-		known = in->peer.ss_family == AF_INET &&
-		    a4->sin_addr.s_addr == b4->sin_addr.s_addr;
-	else if (ss->ss_family == AF_INET6 && len >= (socklen_t)sizeof(*a6))
-		known = in->peer.ss_family == AF_INET6 &&
-		    a6->sin6_scope_id == b6->sin6_scope_id &&
+		return a4->sin_addr.s_addr == b4->sin_addr.s_addr;
+	if (ss->ss_family == AF_INET6 && len >= (socklen_t)sizeof(*a6))
+		return a6->sin6_scope_id == b6->sin6_scope_id &&
 		    memcmp(&a6->sin6_addr, &b6->sin6_addr,
 		    sizeof(a6->sin6_addr)) == 0;
-	else {
-		in->peer.ss_family = AF_UNSPEC;	/* nothing to compare */
-		return peer_name(ss, len, in->peer_host,
-		    sizeof(in->peer_host));
-	}
-	if (!known) {
-		peer_name(ss, len, in->peer_host, sizeof(in->peer_host));
+	return false;
+}
+
+/*
+ * The name a datagram from ss is recorded under (its address with -n),
+ * or NULL when the datagram waits for its sender's name (resolver.h).
+ * A burst mostly comes from one sender: the last one's name is kept, for
+ * as long as the resolver says it holds.  now: monotonic microseconds.
+ */
+static const char *
+sender_name(struct input *in, const struct sockaddr_storage *ss,
+    socklen_t len, const char *data, size_t dlen,
+    const struct timeval *arrived, uint64_t now)
+{
+	struct syslogd *sd = in->sd;
+	char numeric[NI_MAXHOST];
+	uint64_t until = UINT64_MAX;
+
+	if (same_peer(in, ss, len) && (sd->opt.numeric ||
+	    (in->peer_gen == resolver_generation(sd) && now < in->peer_until)))
+		return in->peer_host;
+	in->peer.ss_family = AF_UNSPEC;
+	peer_name(ss, len, numeric, sizeof(numeric));
+	if (sd->opt.numeric)
+		str_copy(in->peer_host, numeric, sizeof(in->peer_host));
+	else if (!resolver_name(sd, (const struct sockaddr *)ss, len, numeric,
+	    data, dlen, arrived, now, in->peer_host, sizeof(in->peer_host),
+	    &until))
+		return NULL;
+	if (until > now && (ss->ss_family == AF_INET ||
+	    ss->ss_family == AF_INET6)) {
 		memcpy(&in->peer, ss, ss->ss_family == AF_INET ?
-		    sizeof(*a4) : sizeof(*a6));
+		    sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6));
+		in->peer_gen = resolver_generation(sd);
+		in->peer_until = until;
 	}
 	return in->peer_host;
 }
@@ -521,6 +547,7 @@ read_batch(struct input *in)
 		char		buf[CTL_SPACE];
 	} ctl[BATCH];
 	struct timeval now;
+	uint64_t mono = 0;
 	int n;
 
 	for (int i = 0; i < BATCH; i++) {
@@ -545,6 +572,8 @@ read_batch(struct input *in)
 	    overflowed(in))
 		continue;
 	gettimeofday(&now, NULL);	/* one arrival time for the batch */
+	if (n > 0 && in->kind == IN_UDP && !in->sd->opt.numeric)
+		mono = daemon_clock_us();
 	for (int i = 0; i < n; i++) {
 		const char *who = in->sd->fqdn;
 
@@ -554,9 +583,12 @@ read_batch(struct input *in)
 		read_drops(in, &mm[i].msg_hdr);
 #endif
 		if (in->kind == IN_UDP) {
-			who = peer_cached(in, &from[i],
-			    mm[i].msg_hdr.msg_namelen);
 			count_udp(in, mm[i].msg_len);
+			who = sender_name(in, &from[i],
+			    mm[i].msg_hdr.msg_namelen, iov[i].iov_base,
+			    mm[i].msg_len, &now, mono);
+			if (who == NULL)
+				continue;	/* it waits for the name */
 		}
 		net_deliver(in->sd, iov[i].iov_base, mm[i].msg_len, who, &now,
 		    in->kind == IN_UDP, false);
@@ -569,6 +601,7 @@ read_batch(struct input *in)
 {
 	struct sockaddr_storage from;
 	struct timeval now;
+	const char *who;
 	socklen_t fromlen;
 	ssize_t len;
 	int n;
@@ -583,11 +616,17 @@ read_batch(struct input *in)
 		}
 		if (len == -1)
 			return n > 0 ? n : -1;
-		if (in->kind == IN_UDP)
-			count_udp(in, (size_t)len);
 		gettimeofday(&now, NULL);
-		net_deliver(in->sd, in->buf, (size_t)len, in->kind == IN_UDP ?
-		    peer_cached(in, &from, fromlen) : in->sd->fqdn, &now,
+		who = in->sd->fqdn;
+		if (in->kind == IN_UDP) {
+			count_udp(in, (size_t)len);
+			who = sender_name(in, &from, fromlen, in->buf,
+			    (size_t)len, &now, in->sd->opt.numeric ? 0 :
+			    daemon_clock_us());
+			if (who == NULL)
+				continue;	/* it waits for the name */
+		}
+		net_deliver(in->sd, in->buf, (size_t)len, who, &now,
 		    in->kind == IN_UDP, false);
 	}
 	return n;

@@ -2,11 +2,12 @@
  * sendraw: send exact bytes as datagrams to a local syslogd, for the
  * daemon tests (NUL bytes, invalid UTF-8, huge datagrams, garbage floods).
  *
- *   sendraw (-u unixpath | -4 port | -6 port) [-n count] [-R rate]
- *           (-f file | -s string | -r bytes)
+ *   sendraw (-u unixpath | -4 port | -6 port) [-S 127.x.y.z] [-n count]
+ *           [-R rate] (-f file | -s string | -r bytes)
  *
  * -u sends to a unix datagram socket, -4 to 127.0.0.1:port, -6 to
- * [::1]:port; nothing else is ever addressed.  -f sends a file's bytes as
+ * [::1]:port; nothing else is ever addressed.  -S sends from another
+ * loopback address (IPv4; exit status 3 when it cannot be bound).  -f sends a file's bytes as
  * they are, -s a string (without its NUL), -r that many random bytes, new
  * ones for every datagram.  -n repeats the datagram count times, -R at
  * most rate datagrams a second.
@@ -34,7 +35,8 @@ static _Noreturn void
 usage(void)
 {
 	fprintf(stderr, "usage: sendraw (-u unixpath | -4 port | -6 port) "
-	    "[-n count] [-R rate] (-f file | -s string | -r bytes)\n");
+	    "[-S 127.x.y.z] [-n count] [-R rate] "
+	    "(-f file | -s string | -r bytes)\n");
 	exit(2);
 }
 
@@ -114,6 +116,7 @@ int
 main(int argc, char **argv)
 {
 	struct sockaddr_storage ss;
+	struct sockaddr_in src;
 	struct sockaddr_un *sun = (struct sockaddr_un *)&ss;
 	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
 	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
@@ -129,8 +132,15 @@ main(int argc, char **argv)
 	if ((buf = malloc(MAXPAYLOAD)) == NULL)
 		fail("malloc");
 	memset(&ss, 0, sizeof(ss));
-	while ((ch = getopt(argc, argv, "u:4:6:n:R:f:s:r:")) != -1) {
+	memset(&src, 0, sizeof(src));
+	while ((ch = getopt(argc, argv, "u:4:6:S:n:R:f:s:r:")) != -1) {
 		switch (ch) {
+		case 'S':
+			if (inet_pton(AF_INET, optarg, &src.sin_addr) != 1 ||
+			    (ntohl(src.sin_addr.s_addr) >> 24) != 127)
+				usage();
+			src.sin_family = AF_INET;
+			break;
 		case 'u':
 			if (strlen(optarg) >= sizeof(sun->sun_path))
 				usage();
@@ -186,6 +196,11 @@ main(int argc, char **argv)
 		rng_state = 1;
 	if ((fd = socket(ss.ss_family, SOCK_DGRAM, 0)) == -1)
 		fail("socket");
+	if (src.sin_family == AF_INET && (ss.ss_family != AF_INET ||
+	    bind(fd, (struct sockaddr *)&src, sizeof(src)) == -1)) {
+		perror("sendraw: bind -S");
+		exit(3);
+	}
 	/* Room for the largest datagram; the system may cap it, that's ok. */
 	sndbuf = (int)(len * 2 + 65536);
 	(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
