@@ -74,6 +74,7 @@ struct syslogd {
 	struct input		*inputs;	/* linked list */
 	struct tlsnet		*tn;		/* TLS listener, contexts */
 	struct resolver		*resolver;	/* UDP senders' names, unless -n */
+	bool			 resolver_failed;	/* could not be set up */
 	/* during a reload: the old actions, for TLS destinations to adopt */
 	struct action		**old_actions;
 	size_t			 nold_actions;

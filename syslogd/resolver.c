@@ -301,7 +301,13 @@ resolver_name(struct syslogd *sd, const struct sockaddr *sa,
 	struct nc_addr a;
 
 	*reuse_until = 0;
-	if (rs == NULL && (rs = sd->resolver = resolver_new(sd)) == NULL)
+	if (rs == NULL && !sd->resolver_failed &&
+	    (rs = sd->resolver = resolver_new(sd)) == NULL) {
+		sd->resolver_failed = true;
+		ilog(sd, LOG_ERR, "cannot look up sender names: %s; UDP "
+		    "senders are recorded by address", strerror(errno));
+	}
+	if (rs == NULL)
 		goto numeric;
 	if (salen > (socklen_t)sizeof(struct sockaddr_storage) ||
 	    !nc_addr_of(&a, sa, salen) ||
