@@ -17,6 +17,7 @@
 
 #include "daemon.h"
 #include "ilog.h"
+#include "sign.h"
 #include "tlsnet.h"
 
 /* Seconds before a pending "repeated" count is written, then backed off. */
@@ -97,6 +98,7 @@ action_new(struct syslogd *sd, const struct conf_rule *r)
 	a->udp_fd4 = a->udp_fd6 = -1;
 	a->child = -1;
 	a->pipe_rfd = -1;
+	a->sign_slot = -1;
 	a->name = display_name(&r->act);
 	a->out = evbuffer_new();
 	action_set_limits(a, a->kind == K_PIPE ? &sd->conf->opt.pipe_queue :
@@ -406,6 +408,8 @@ deliver(struct syslogd *sd, struct action *a, const struct msg *m)
 		return;
 	wire = daemon_formatted(sd, m, sd->opt.format, &len, &body);
 	a->ops->write(sd, a, m, wire, len, body);
+	if (a->sign_slot >= 0)
+		sign_add(sd, a, m, wire, len);
 	if (m->flags & MSG_F_KERNEL)
 		a->saw_kernel = true;
 	a->last_write = time(NULL);

@@ -118,6 +118,7 @@ struct action {
 	int			 backoff;	/* seconds until the next retry */
 	int			 udp_fd4, udp_fd6;
 	struct tls_dest		*tls;		/* TLS destinations */
+	int			 sign_slot;	/* -1: not signed; sign_sg=3: its group */
 
 	struct action_counters	 cnt;
 };

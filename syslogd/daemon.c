@@ -21,6 +21,7 @@
 #include "filter.h"
 #include "ilog.h"
 #include "net.h"
+#include "sign.h"
 #include "tlsnet.h"
 
 static void dispatch_pending(struct syslogd *);
@@ -143,6 +144,9 @@ daemon_free_config(struct syslogd *sd)
 	struct action **acts = sd->actions;
 	size_t n = sd->nactions;
 
+	for (size_t i = 0; i < n; i++)
+		action_flush_repeat(sd, acts[i]);
+	sign_end(sd, acts, n);
 	/* Messages logged while closing (unwritten bytes) still find the
 	 * actions that are not yet closed. */
 	for (size_t i = 0; i < n; i++) {
@@ -239,8 +243,13 @@ daemon_load_config(struct syslogd *sd, bool initial)
 	if (sd->mark_timer != NULL)
 		event_free(sd->mark_timer);
 	sd->mark_timer = NULL;
+	/* The old actions' last lines are signed under the old session. */
+	for (size_t i = 0; i < nold; i++)
+		action_flush_repeat(sd, oldacts[i]);
+	sign_end(sd, oldacts, nold);
 	sd->actions = acts;
 	sd->nactions = n;
+	sign_configure(sd);
 	for (size_t i = 0; i < nold; i++)
 		action_free(sd, oldacts[i]);
 	free(oldacts);

@@ -22,6 +22,7 @@ struct evdns_base;
 struct action;
 struct input;
 struct tlsnet;
+struct signer;
 
 /* What the command line says; fixed for the life of the process. */
 struct options {
@@ -72,6 +73,7 @@ struct syslogd {
 
 	struct input		*inputs;	/* linked list */
 	struct tlsnet		*tn;		/* TLS listener, contexts */
+	struct signer		*signer;	/* syslog-sign: key, groups */
 	/* during a reload: the old actions, for TLS destinations to adopt */
 	struct action		**old_actions;
 	size_t			 nold_actions;

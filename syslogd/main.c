@@ -31,6 +31,7 @@
 #include "daemon.h"
 #include "ilog.h"
 #include "net.h"
+#include "sign.h"
 #include "tls.h"
 #include "tlsnet.h"
 
@@ -476,6 +477,7 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		/* FALLTHROUGH */
 	case SIGTERM:
 		ilog(sd, LOG_INFO, "exiting on signal %d", (int)sig);
+		sign_flush(sd);
 		daemon_flush(sd);
 		begin_exit(sd);
 		break;
@@ -579,6 +581,7 @@ main(int argc, char **argv)
 	/* What TLS clients sent before the end is written first. */
 	tlsnet_shutdown(&sd);
 	daemon_free_config(&sd);
+	sign_free(&sd);
 	net_close_all(&sd);
 	if (sd.opt.pid_file != NULL && sd.opt.chroot_dir == NULL)
 		(void)unlink(sd.opt.pid_file);
