@@ -98,7 +98,7 @@ struct action {
 	bool			 saw_kernel;	/* -S: fsync at flush */
 
 	/* repeat compression */
-	char			*rep_key;	/* host\0app\0procid\0text */
+	char			*rep_key;	/* host\0app\0procid\0msgid\0sd\0text */
 	size_t			 rep_keylen, rep_keycap;
 	int			 rep_fac, rep_sev;
 	unsigned		 rep_count;	/* suppressed duplicates */
