@@ -223,8 +223,14 @@ daemon_load_config(struct syslogd *sd, bool initial)
 	/* What this logs waits for the new actions, so that errors in the
 	 * configuration reach the files it names. */
 	sd->dispatch_depth++;
+	/* The old actions' last lines are signed under the old session,
+	 * before TLS destinations hand their connections over. */
+	for (size_t i = 0; i < sd->nactions; i++)
+		action_flush_repeat(sd, sd->actions[i]);
+	sign_end(sd, sd->actions, sd->nactions);
 	(void)tlsnet_configure(sd, c);
 	if ((acts = calloc(c->nrules ? c->nrules : 1, sizeof(*acts))) == NULL) {
+		sign_configure(sd);
 		sd->dispatch_depth--;
 		conf_free(c);
 		return -1;
@@ -243,10 +249,6 @@ daemon_load_config(struct syslogd *sd, bool initial)
 	if (sd->mark_timer != NULL)
 		event_free(sd->mark_timer);
 	sd->mark_timer = NULL;
-	/* The old actions' last lines are signed under the old session. */
-	for (size_t i = 0; i < nold; i++)
-		action_flush_repeat(sd, oldacts[i]);
-	sign_end(sd, oldacts, nold);
 	sd->actions = acts;
 	sd->nactions = n;
 	sign_configure(sd);
