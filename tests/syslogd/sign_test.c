@@ -123,7 +123,7 @@ ATF_TC_BODY(sb_text, tc)
 ATF_TC_WITHOUT_HEAD(cb_text);
 ATF_TC_BODY(cb_text, tc)
 {
-	struct sign_cb b = { SIGN_VER, 42, 3, 0, 10, 6, 5, "x K AB" + 1 };
+	struct sign_cb b = { SIGN_VER, 42, 3, 0, 10, 6, 5, &"x K AB"[1] };
 	char out[512];
 
 	ATF_REQUIRE(sign_cb_text(&b, "S", out, sizeof(out)) > 0);
