@@ -338,6 +338,7 @@ ATF_TC_BODY(key_roundtrip, tc)
 	ATF_CHECK_STREQ(fp, fp2);
 	ATF_CHECK_EQ(strncmp(fp, "SHA256:", 7), 0);
 	ATF_CHECK_EQ(strlen(fp), 7 + 32 * 3 - 1);
+	EVP_PKEY_free(k2);
 	pay[plen - 5] = pay[plen - 5] == 'A' ? 'B' : 'A';
 	k2 = signkey_from_payload(pay, plen);
 	ATF_CHECK(k2 == NULL || !signkey_verify(k2, 2, "msg", 3, sig, slen));

@@ -60,6 +60,7 @@ struct state {
 	const char	*file;
 	bool		 gaps, quiet, verbose;
 	const char	*want_fp;
+	char		*text;		/* the whole file; lines point into it */
 	struct line	*lines;
 	size_t		 nlines;
 	struct session	*ss;
@@ -87,8 +88,10 @@ read_all(struct state *st, FILE *f)
 		if (len + 65536 > cap) {
 			char *nb = realloc(buf, cap = (cap + 65536) * 2);
 
-			if (nb == NULL)
+			if (nb == NULL) {
+				free(buf);
 				return false;
+			}
 			buf = nb;
 		}
 		if ((n = fread(buf + len, 1, cap - len - 1, f)) == 0)
@@ -99,6 +102,7 @@ read_all(struct state *st, FILE *f)
 		return false;
 	if (buf == NULL)
 		return true;
+	st->text = buf;
 	buf[len] = '\0';
 	for (p = buf; p < buf + len; p = e + 1) {
 		if ((e = memchr(p, '\n', (size_t)(buf + len - p))) == NULL)
@@ -381,6 +385,8 @@ mark(struct state *st, const unsigned char *h, size_t hlen)
 	struct entry key, *e;
 	size_t lo = 0, hi = st->nes, mid;
 
+	if (st->nes == 0)
+		return false;
 	memcpy(key.h, h, hlen);
 	key.hlen = hlen;
 	while (lo < hi) {
@@ -401,7 +407,8 @@ check_messages(struct state *st, const bool *block)
 {
 	unsigned char h[SIGN_HASH_LEN];
 
-	qsort(st->es, st->nes, sizeof(*st->es), by_hash);
+	if (st->nes > 0)
+		qsort(st->es, st->nes, sizeof(*st->es), by_hash);
 	for (size_t ln = 0; ln < st->nlines; ln++) {
 		const struct line *l = &st->lines[ln];
 		bool ok;
@@ -430,7 +437,8 @@ check_gaps(struct state *st)
 {
 	size_t i = 0;
 
-	qsort(st->es, st->nes, sizeof(*st->es), by_number);
+	if (st->nes > 0)
+		qsort(st->es, st->nes, sizeof(*st->es), by_number);
 	while (i < st->nes) {
 		size_t si = st->es[i].session;
 		int64_t expect = 1;
@@ -465,6 +473,20 @@ check_gaps(struct state *st)
 			}
 		}
 	}
+}
+
+static void
+free_state(struct state *st)
+{
+	for (size_t i = 0; i < st->nss; i++) {
+		free(st->ss[i].payload);
+		free(st->ss[i].have);
+		EVP_PKEY_free(st->ss[i].key);
+	}
+	free(st->ss);
+	free(st->es);
+	free(st->lines);
+	free(st->text);
 }
 
 int
@@ -539,5 +561,9 @@ main(int argc, char **argv)
 	printf("%s: %zu lines: %lu messages signed, %lu signature blocks and "
 	    "%lu certificate blocks verified, %lu missing, %lu errors\n",
 	    st.file, st.nlines, st.msgs, st.sbs, st.cbs, st.missing, st.errors);
+	free(block);
+	free_state(&st);
+	if (f != stdin)
+		fclose(f);
 	return st.errors > 0 ? 1 : 0;
 }
