@@ -17,6 +17,7 @@
 
 #include "daemon.h"
 #include "ilog.h"
+#include "sign.h"
 #include "tlsnet.h"
 
 /* Seconds before a pending "repeated" count is written, then backed off. */
@@ -97,6 +98,7 @@ action_new(struct syslogd *sd, const struct conf_rule *r)
 	a->udp_fd4 = a->udp_fd6 = -1;
 	a->child = -1;
 	a->pipe_rfd = -1;
+	a->sign_slot = -1;
 	a->name = display_name(&r->act);
 	a->out = evbuffer_new();
 	action_set_limits(a, a->kind == K_PIPE ? &sd->conf->opt.pipe_queue :
@@ -331,12 +333,16 @@ action_write_queue(struct syslogd *sd, struct action *a)
 }
 
 /*
- * Repeat compression compares host, program, pid and text (NetBSD
- * compares only the text, folding different programs' messages).  The
- * previous message's key is kept as "host\0app\0procid\0text\0".
+ * Repeat compression compares host, program, pid, MSGID, structured data
+ * and text (NetBSD compares only the text, folding different programs'
+ * messages; and RFC 5848 blocks, which have no text, differ only in
+ * their SD).  The previous message's key is kept as
+ * "host\0app\0procid\0msgid\0sd\0text\0".
  */
+#define REP_PARTS	6
 static void
-repeat_parts(const struct msg *m, const char *parts[4], size_t lens[4])
+repeat_parts(const struct msg *m, const char *parts[REP_PARTS],
+    size_t lens[REP_PARTS])
 {
 	/* The host as written: a message without HOSTNAME is its sender's. */
 	parts[0] = m->host[0] != '\0' ? m->host :
@@ -344,19 +350,21 @@ repeat_parts(const struct msg *m, const char *parts[4], size_t lens[4])
 	lens[0] = strlen(parts[0]);
 	parts[1] = m->app;	lens[1] = strlen(m->app);
 	parts[2] = m->procid;	lens[2] = strlen(m->procid);
-	parts[3] = m->text;	lens[3] = m->textlen;
+	parts[3] = m->msgid;	lens[3] = strlen(m->msgid);
+	parts[4] = m->sd;	lens[4] = m->sdlen;
+	parts[5] = m->text;	lens[5] = m->textlen;
 }
 
 static bool
 repeat_same(const struct action *a, const struct msg *m)
 {
-	const char *parts[4];
-	size_t lens[4], off = 0;
+	const char *parts[REP_PARTS];
+	size_t lens[REP_PARTS], off = 0;
 
 	if (a->rep_key == NULL || m->fac != a->rep_fac || m->sev != a->rep_sev)
 		return false;
 	repeat_parts(m, parts, lens);
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < REP_PARTS; i++) {
 		if (off + lens[i] + 1 > a->rep_keylen ||
 		    memcmp(a->rep_key + off, parts[i], lens[i]) != 0 ||
 		    a->rep_key[off + lens[i]] != '\0')
@@ -369,12 +377,12 @@ repeat_same(const struct action *a, const struct msg *m)
 static void
 repeat_remember(struct action *a, const struct msg *m)
 {
-	const char *parts[4];
-	size_t lens[4], need = 0, off = 0;
+	const char *parts[REP_PARTS];
+	size_t lens[REP_PARTS], need = 0, off = 0;
 	char *nk;
 
 	repeat_parts(m, parts, lens);
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < REP_PARTS; i++)
 		need += lens[i] + 1;
 	if (need > a->rep_keycap) {
 		if ((nk = realloc(a->rep_key, need)) == NULL) {
@@ -386,7 +394,7 @@ repeat_remember(struct action *a, const struct msg *m)
 		a->rep_key = nk;
 		a->rep_keycap = need;
 	}
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < REP_PARTS; i++) {
 		memcpy(a->rep_key + off, parts[i], lens[i]);
 		a->rep_key[off + lens[i]] = '\0';
 		off += lens[i] + 1;
@@ -406,6 +414,8 @@ deliver(struct syslogd *sd, struct action *a, const struct msg *m)
 		return;
 	wire = daemon_formatted(sd, m, sd->opt.format, &len, &body);
 	a->ops->write(sd, a, m, wire, len, body);
+	if (a->sign_slot >= 0)
+		sign_add(sd, a, m, wire, len);
 	if (m->flags & MSG_F_KERNEL)
 		a->saw_kernel = true;
 	a->last_write = time(NULL);

@@ -98,7 +98,7 @@ struct action {
 	bool			 saw_kernel;	/* -S: fsync at flush */
 
 	/* repeat compression */
-	char			*rep_key;	/* host\0app\0procid\0text */
+	char			*rep_key;	/* host\0app\0procid\0msgid\0sd\0text */
 	size_t			 rep_keylen, rep_keycap;
 	int			 rep_fac, rep_sev;
 	unsigned		 rep_count;	/* suppressed duplicates */
@@ -118,6 +118,7 @@ struct action {
 	int			 backoff;	/* seconds until the next retry */
 	int			 udp_fd4, udp_fd6;
 	struct tls_dest		*tls;		/* TLS destinations */
+	int			 sign_slot;	/* -1: not signed; sign_sg=3: its group */
 
 	struct action_counters	 cnt;
 };

@@ -22,6 +22,7 @@
 #include "ilog.h"
 #include "net.h"
 #include "resolver.h"
+#include "sign.h"
 #include "tlsnet.h"
 
 static void dispatch_pending(struct syslogd *);
@@ -144,6 +145,9 @@ daemon_free_config(struct syslogd *sd)
 	struct action **acts = sd->actions;
 	size_t n = sd->nactions;
 
+	for (size_t i = 0; i < n; i++)
+		action_flush_repeat(sd, acts[i]);
+	sign_end(sd, acts, n);
 	/* Messages logged while closing (unwritten bytes) still find the
 	 * actions that are not yet closed. */
 	for (size_t i = 0; i < n; i++) {
@@ -220,8 +224,14 @@ daemon_load_config(struct syslogd *sd, bool initial)
 	/* What this logs waits for the new actions, so that errors in the
 	 * configuration reach the files it names. */
 	sd->dispatch_depth++;
+	/* The old actions' last lines are signed under the old session,
+	 * before TLS destinations hand their connections over. */
+	for (size_t i = 0; i < sd->nactions; i++)
+		action_flush_repeat(sd, sd->actions[i]);
+	sign_end(sd, sd->actions, sd->nactions);
 	(void)tlsnet_configure(sd, c);
 	if ((acts = calloc(c->nrules ? c->nrules : 1, sizeof(*acts))) == NULL) {
+		sign_configure(sd);
 		sd->dispatch_depth--;
 		conf_free(c);
 		return -1;
@@ -242,6 +252,7 @@ daemon_load_config(struct syslogd *sd, bool initial)
 	sd->mark_timer = NULL;
 	sd->actions = acts;
 	sd->nactions = n;
+	sign_configure(sd);
 	for (size_t i = 0; i < nold; i++)
 		action_free(sd, oldacts[i]);
 	free(oldacts);

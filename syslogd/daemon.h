@@ -23,6 +23,7 @@ struct action;
 struct input;
 struct tlsnet;
 struct resolver;
+struct signer;
 
 /* What the command line says; fixed for the life of the process. */
 struct options {
@@ -75,6 +76,7 @@ struct syslogd {
 	struct tlsnet		*tn;		/* TLS listener, contexts */
 	struct resolver		*resolver;	/* UDP senders' names, unless -n */
 	bool			 resolver_failed;	/* could not be set up */
+	struct signer		*signer;	/* syslog-sign: key, groups */
 	/* during a reload: the old actions, for TLS destinations to adopt */
 	struct action		**old_actions;
 	size_t			 nold_actions;

@@ -32,6 +32,7 @@
 #include "ilog.h"
 #include "net.h"
 #include "resolver.h"
+#include "sign.h"
 #include "tls.h"
 #include "tlsnet.h"
 
@@ -478,6 +479,7 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		/* FALLTHROUGH */
 	case SIGTERM:
 		ilog(sd, LOG_INFO, "exiting on signal %d", (int)sig);
+		sign_flush(sd);
 		daemon_flush(sd);
 		begin_exit(sd);
 		break;
@@ -582,6 +584,7 @@ main(int argc, char **argv)
 	tlsnet_shutdown(&sd);
 	resolver_shutdown(&sd);
 	daemon_free_config(&sd);
+	sign_free(&sd);
 	net_close_all(&sd);
 	if (sd.opt.pid_file != NULL && sd.opt.chroot_dir == NULL)
 		(void)unlink(sd.opt.pid_file);
