@@ -1,4 +1,4 @@
-# syslogd and newsyslog.  Works with GNU make (4.0 or later) and bmake.
+# syslogd, syslog-verify and newsyslog.  Works with GNU make (4.0 or later) and bmake.
 #   make            build
 #   make run        start syslogd in the foreground with a demo configuration
 #   make check      build and run the whole test suite with kyua
@@ -8,6 +8,7 @@ include mk/common.mk
 
 all:
 	cd syslogd && $(MAKE) all
+	cd syslog-verify && $(MAKE) all
 	cd newsyslog && $(MAKE) all
 
 tests: all
@@ -27,14 +28,17 @@ bench: all
 
 install: all
 	cd syslogd && $(MAKE) install
+	cd syslog-verify && $(MAKE) install
 	cd newsyslog && $(MAKE) install
 	$(INSTALL) -d $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(EXAMPLESDIR)
 	$(INSTALL) -m 444 share/man/man5/syslog.conf.5 share/man/man5/newsyslog.conf.5 $(DESTDIR)$(MANDIR)/man5
-	$(INSTALL) -m 444 share/man/man8/syslogd.8 share/man/man8/newsyslog.8 $(DESTDIR)$(MANDIR)/man8
+	$(INSTALL) -m 444 share/man/man8/syslogd.8 share/man/man8/syslog-verify.8 \
+	    share/man/man8/newsyslog.8 $(DESTDIR)$(MANDIR)/man8
 	$(INSTALL) -m 444 etc/syslog.conf etc/newsyslog.conf $(DESTDIR)$(EXAMPLESDIR)
 
 clean:
 	cd syslogd && $(MAKE) clean
+	cd syslog-verify && $(MAKE) clean
 	cd newsyslog && $(MAKE) clean
 	cd tests && $(MAKE) clean
 	rm -rf run

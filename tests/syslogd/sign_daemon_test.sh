@@ -1,10 +1,10 @@
 #! /usr/bin/env atf-sh
 # syslog-sign (RFC 5848): the real daemon signs what it writes to files
-# ("+": PRI kept) and sends over UDP; signverify checks the results.
+# ("+": PRI kept) and sends over UDP; syslog-verify checks the results.
 
 . "$(atf_get_srcdir)/common.subr"
 
-SIGNVERIFY="$(atf_get_srcdir)/signverify"
+SIGNVERIFY="$(atf_get_srcdir)/../../syslog-verify/syslog-verify"
 
 # sign_rule SELECTOR FILE [INSTANCE]: a "+" file rule (file created).
 sign_rule()
@@ -24,26 +24,26 @@ send_n()
 	done
 }
 
-# verify FILE [ARGS...]: signverify accepts FILE.
+# verify FILE [ARGS...]: syslog-verify accepts FILE.
 verify()
 {
 	local f=$1
 	shift
 	"$SIGNVERIFY" "$@" "$f" >verify.out 2>&1 ||
-	    atf_fail "signverify $* $f failed: $(_show verify.out "$f")"
-	grep -q ' 0 errors$' verify.out || atf_fail "signverify: $(_show verify.out)"
+	    atf_fail "syslog-verify $* $f failed: $(_show verify.out "$f")"
+	grep -q ' 0 errors$' verify.out || atf_fail "syslog-verify: $(_show verify.out)"
 }
 
-# verify_fails FILE ERE [ARGS...]: signverify rejects FILE, saying ERE.
+# verify_fails FILE ERE [ARGS...]: syslog-verify rejects FILE, saying ERE.
 verify_fails()
 {
 	local f=$1 what=$2
 	shift 2
 	if "$SIGNVERIFY" "$@" "$f" >verify.out 2>&1; then
-		atf_fail "signverify $* accepted $f: $(_show "$f")"
+		atf_fail "syslog-verify $* accepted $f: $(_show "$f")"
 	fi
 	grep -q -E -- "$what" verify.out ||
-	    atf_fail "signverify did not say '$what': $(_show verify.out)"
+	    atf_fail "syslog-verify did not say '$what': $(_show verify.out)"
 }
 
 # spris FILE: the SPRI values of FILE's signature blocks, sorted, unique.
@@ -176,14 +176,14 @@ tampered_body()
 }
 tampered_cleanup() { common_cleanup; }
 
-# verify_eventually FILE [ARGS...]: signverify accepts FILE within 10 s.
+# verify_eventually FILE [ARGS...]: syslog-verify accepts FILE within 10 s.
 verify_eventually()
 {
 	local f=$1 i=0
 	shift
 	while ! "$SIGNVERIFY" "$@" "$f" >verify.out 2>&1; do
 		i=$((i + 1))
-		[ $i -le 100 ] || atf_fail "signverify $*: $(_show verify.out "$f")"
+		[ $i -le 100 ] || atf_fail "syslog-verify $*: $(_show verify.out "$f")"
 		_tick
 	done
 }

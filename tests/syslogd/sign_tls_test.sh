@@ -4,7 +4,7 @@
 
 . "$(atf_get_srcdir)/../interop/tls.subr"
 
-SIGNVERIFY="$(atf_get_srcdir)/signverify"
+SIGNVERIFY="$(atf_get_srcdir)/../../syslog-verify/syslog-verify"
 
 atf_test_case tls_destination cleanup
 tls_destination_head()
@@ -45,11 +45,11 @@ tls_destination_body()
 		grep -v " syslogd $rpid " signed.log >only.log
 		"$SIGNVERIFY" -g only.log >verify.out 2>&1 && break
 		i=$((i + 1))
-		[ $i -le 100 ] || atf_fail "signverify: $(tls_lines verify.out)"
+		[ $i -le 100 ] || atf_fail "syslog-verify: $(tls_lines verify.out)"
 		_tls_tick
 	done
 	grep -q -E ' 4[0-9] messages signed' verify.out ||
-	    atf_fail "signverify: $(tls_lines verify.out)"
+	    atf_fail "syslog-verify: $(tls_lines verify.out)"
 	[ "$(sed -n 's/.*\[ssign-cert VER="0121" RSID="\([0-9]*\)" SG="3" SPRI="0" .*/\1/p' only.log | sort -u | wc -l)" -eq 2 ] ||
 	    atf_fail "not two sessions' certificate blocks: $(tls_lines only.log)"
 	tls_alive recv

@@ -1,5 +1,5 @@
 /*
- * signverify: checks a log file signed with RFC 5848 (syslog-sign), as
+ * syslog-verify: checks a log file signed with RFC 5848 (syslog-sign), as
  * our syslogd writes it with the PRI kept ("+" files), in RFC 5424 or
  * BSD format.
  *
@@ -12,7 +12,7 @@
  * sign_sg=3.  With -k, the key must have that fingerprint (the one
  * syslogd logs when it starts signing).
  *
- * usage: signverify [-gqv] [-k SHA256:..] [file]
+ * usage: syslog-verify [-gqv] [-k SHA256:..] [file]
  * Exit status: 0 all good, 1 a check failed, 2 usage or I/O error.
  */
 #include <stdbool.h>
@@ -507,7 +507,7 @@ main(int argc, char **argv)
 		case 'q': st.quiet = true; break;
 		case 'v': st.verbose = true; break;
 		default:
-			fprintf(stderr, "usage: signverify [-gqv] "
+			fprintf(stderr, "usage: syslog-verify [-gqv] "
 			    "[-k SHA256:...] [file]\n");
 			return 2;
 		}
@@ -517,7 +517,7 @@ main(int argc, char **argv)
 	}
 	if (!read_all(&st, f) ||
 	    (block = calloc(st.nlines + 1, sizeof(*block))) == NULL) {
-		fprintf(stderr, "signverify: %s: cannot read\n", st.file);
+		fprintf(stderr, "syslog-verify: %s: cannot read\n", st.file);
 		return 2;
 	}
 	/* Certificate blocks first: signature blocks need their keys. */
