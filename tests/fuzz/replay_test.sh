@@ -4,7 +4,7 @@
 # broke an invariant.  A broken invariant aborts the replay program;
 # under `make check SANITIZE=1` so does any memory error or leak.
 
-TARGETS="msg frame conf route tlsid spool nsconf"
+TARGETS="msg frame conf route tlsid spool nsconf sign"
 
 descr()
 {
@@ -21,6 +21,8 @@ descr()
 	tlsid)	echo "fingerprints and names of hostile certificates: round" \
 		    "trips, log text that cannot forge a line or a quote" ;;
 	spool)	echo "damaged spool files: bounded records, progress" ;;
+	sign)	echo "signed log lines as syslog-verify reads them: block" \
+		    "parameters inside the line, bounded decoding, hostile keys" ;;
 	nsconf)	echo "newsyslog.conf and time specifications: errors name" \
 		    "the file and line, the time search ends" ;;
 	esac
