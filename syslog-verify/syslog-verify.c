@@ -213,9 +213,11 @@ static void
 take_fragment(struct state *st, size_t ln, const char *h, size_t hlen,
     const struct sign_param *p)
 {
-	size_t tpbl = (size_t)sign_number(p[4].val, p[4].vallen);
-	size_t index = (size_t)sign_number(p[5].val, p[5].vallen);
-	size_t flen = (size_t)sign_number(p[6].val, p[6].vallen);
+	/* Up to 9999999999 each: checked as such, before size_t (ILP32). */
+	int64_t tpbl64 = sign_number(p[4].val, p[4].vallen);
+	int64_t index64 = sign_number(p[5].val, p[5].vallen);
+	int64_t flen64 = sign_number(p[6].val, p[6].vallen);
+	size_t tpbl, index, flen;
 	size_t si = find_session(st, h, hlen, p, true);
 	struct session *s;
 
@@ -224,9 +226,16 @@ take_fragment(struct state *st, size_t ln, const char *h, size_t hlen,
 		return;
 	}
 	s = &st->ss[si];
-	if (tpbl == 0 || tpbl > PAYLOAD_MAX || index == 0 || flen !=
-	    p[7].vallen || index - 1 + flen > tpbl ||
-	    (s->tpbl != 0 && s->tpbl != tpbl)) {
+	if (tpbl64 <= 0 || tpbl64 > PAYLOAD_MAX || index64 <= 0 ||
+	    flen64 < 0 || flen64 > tpbl64 || index64 - 1 > tpbl64 - flen64) {
+		fail(st, ln, "certificate block: bad TPBL, INDEX or FLEN");
+		s->bad = true;
+		return;
+	}
+	tpbl = (size_t)tpbl64;
+	index = (size_t)index64;
+	flen = (size_t)flen64;
+	if (flen != p[7].vallen || (s->tpbl != 0 && s->tpbl != tpbl)) {
 		fail(st, ln, "certificate block: bad TPBL, INDEX or FLEN");
 		s->bad = true;
 		return;

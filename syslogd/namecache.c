@@ -240,9 +240,10 @@ nc_hold(struct namecache *nc, struct nc_entry *e, const char *data,
     size_t len, const struct timeval *arrived)
 {
 	struct nc_held *h;
+	size_t cost = sizeof(*h) + len;	/* an empty datagram costs too */
 
-	if (len > nc->max_held_bytes - nc->held_bytes ||
-	    (h = malloc(sizeof(*h) + len)) == NULL)
+	if (cost > nc->max_held_bytes - nc->held_bytes ||
+	    (h = malloc(cost)) == NULL)
 		return false;
 	h->next = NULL;
 	h->arrived = *arrived;
@@ -250,15 +251,23 @@ nc_hold(struct namecache *nc, struct nc_entry *e, const char *data,
 	memcpy(h->data, data, len);
 	*e->held_tail = h;
 	e->held_tail = &h->next;
-	e->held_bytes += len;
-	nc->held_bytes += len;
+	e->held_bytes += cost;
+	nc->held_bytes += cost;
 	return true;
 }
 
 bool
 nc_valid_name(const char *s, size_t len)
 {
+	size_t digits_dots = 0;
+
 	if (len == 0 || len > NC_NAME_MAX || s[0] == '.')
+		return false;
+	/* A name such as "10.0.0.1" would pass for another address. */
+	while (digits_dots < len && (isdigit((unsigned char)s[digits_dots]) ||
+	    s[digits_dots] == '.'))
+		digits_dots++;
+	if (digits_dots == len)
 		return false;
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
@@ -303,6 +312,14 @@ nc_answer(struct namecache *nc, const struct nc_addr *a, const char *name,
 	return e;
 }
 
+void
+nc_stop_waiting(struct namecache *nc, struct nc_entry *e)
+{
+	unlink_waiting(nc, e);
+	e->settled = true;
+	nc->generation++;
+}
+
 struct nc_entry *
 nc_overdue(struct namecache *nc, uint64_t now)
 {
@@ -310,9 +327,7 @@ nc_overdue(struct namecache *nc, uint64_t now)
 
 	if (e == NULL || e->deadline > now)
 		return NULL;
-	unlink_waiting(nc, e);
-	e->settled = true;
-	nc->generation++;
+	nc_stop_waiting(nc, e);
 	return e;
 }
 

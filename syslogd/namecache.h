@@ -93,7 +93,10 @@ void	nc_not_looking(struct nc_entry *e, uint64_t retry_at);
 
 /* Whether a datagram from e must wait for its name. */
 bool	nc_must_wait(const struct nc_entry *e);
-/* Keeps a copy of a datagram; false when the waiting room is full. */
+/*
+ * Keeps a copy of a datagram; false when the waiting room is full.  Each
+ * counts its length plus a header against max_held_bytes.
+ */
 bool	nc_hold(struct namecache *nc, struct nc_entry *e, const char *data,
 	    size_t len, const struct timeval *arrived);
 
@@ -115,6 +118,8 @@ struct nc_entry *nc_answer(struct namecache *nc, const struct nc_addr *a,
  * settled with the name it has; NULL when none is due.
  */
 struct nc_entry *nc_overdue(struct namecache *nc, uint64_t now);
+/* Ends e's wait now, with the name it has (as when overdue). */
+void	nc_stop_waiting(struct namecache *nc, struct nc_entry *e);
 /* When the next entry is due, if any entry waits. */
 bool	nc_next_deadline(const struct namecache *nc, uint64_t *when);
 
@@ -126,7 +131,8 @@ void	nc_refresh_all(struct namecache *nc);
 
 /*
  * Whether s (len bytes) is a host name we record: letters, digits, '-',
- * '_' and '.', 1 to NC_NAME_MAX bytes, no empty label.
+ * '_' and '.', 1 to NC_NAME_MAX bytes, no empty label, not only digits
+ * and dots.
  */
 bool	nc_valid_name(const char *s, size_t len);
 

@@ -323,9 +323,14 @@ resolver_name(struct syslogd *sd, const struct sockaddr *sa,
 			nc_not_looking(e, now + RS_BUSY_TTL_US);
 		}
 	}
-	if (nc_must_wait(e) &&
-	    nc_hold(&rs->nc, e, data, len, arrived))
-		return false;
+	if (nc_must_wait(e)) {
+		if (nc_hold(&rs->nc, e, data, len, arrived))
+			return false;
+		/* No room: what waits goes first, then this one, in order. */
+		rs->waited_out++;
+		nc_stop_waiting(&rs->nc, e);
+		deliver_held(rs, e);
+	}
 	if (!e->looking || e->settled)
 		*reuse_until = e->refresh_at;
 	str_copy(out, e->name, cap);

@@ -74,7 +74,7 @@ ATF_TC_BODY(first_lookup_holds, tc)
 	ATF_CHECK(nc_must_wait(e));
 	ATF_CHECK(nc_hold(&nc, e, "one", 3, &t));
 	ATF_CHECK(nc_hold(&nc, e, "two", 3, &t));
-	ATF_CHECK_EQ(nc.held_bytes, 6);
+	ATF_CHECK_EQ(nc.held_bytes, 6 + 2 * sizeof(struct nc_held));
 	ATF_CHECK(nc_overdue(&nc, 11 * SEC) == NULL);
 
 	ATF_CHECK(nc_answer(&nc, &a, "gw.example.org", NULL, 11 * SEC,
@@ -140,7 +140,7 @@ ATF_TC_BODY(no_name, tc)
 	struct nc_addr a = v4("192.0.2.10");
 	struct nc_entry *e;
 	const char *bad[] = { "bad name", "a\nb", "", ".", "a..b", ".a",
-	    "x;rm", NULL };
+	    "x;rm", "10.0.0.1", "192.0.2.99.", "12345", NULL };
 
 	ATF_REQUIRE(nc_init(&nc, 8, 4096) == 0);
 	e = nc_get(&nc, &a, "192.0.2.10");
@@ -196,16 +196,16 @@ ATF_TC_BODY(bounds, tc)
 	char longname[NC_NAME_MAX + 2];
 
 	memset(big, 'x', sizeof(big));
-	ATF_REQUIRE(nc_init(&nc, 2, 1000) == 0);
+	/* The waiting room: 1000 bytes and two datagrams' headers. */
+	ATF_REQUIRE(nc_init(&nc, 2, 1000 + 2 * sizeof(struct nc_held)) == 0);
 	e[0] = nc_get(&nc, &a[0], "192.0.2.1");
 	e[1] = nc_get(&nc, &a[1], "192.0.2.2");
 	ATF_REQUIRE(e[0] != NULL && e[1] != NULL);
-	/* The waiting room holds 1000 bytes in all. */
 	nc_looking(&nc, e[0], 0, 2 * SEC);
 	ATF_CHECK(nc_hold(&nc, e[0], big, sizeof(big), &t));
 	ATF_CHECK(!nc_hold(&nc, e[0], big, sizeof(big), &t));
 	ATF_CHECK(nc_hold(&nc, e[0], big, 400, &t));
-	ATF_CHECK(!nc_hold(&nc, e[0], big, 1, &t));
+	ATF_CHECK(!nc_hold(&nc, e[0], big, 0, &t));	/* empty costs too */
 	/* Full: the least recently used entry that holds nothing goes. */
 	e[2] = nc_get(&nc, &a[2], "192.0.2.3");
 	ATF_REQUIRE(e[2] != NULL);
@@ -227,6 +227,29 @@ ATF_TC_BODY(bounds, tc)
 	longname[NC_NAME_MAX + 1] = '\0';
 	nc_answer(&nc, &a[0], longname, NULL, 0, 1, 1);
 	ATF_CHECK_STREQ(e[0]->name, "192.0.2.1");
+	nc_free(&nc);
+}
+
+ATF_TC_WITHOUT_HEAD(stop_waiting);
+ATF_TC_BODY(stop_waiting, tc)
+{
+	struct namecache nc;
+	struct nc_addr a = v4("192.0.2.14");
+	struct timeval t = { 1, 0 };
+	struct nc_entry *e;
+	uint64_t when;
+	unsigned gen;
+
+	ATF_REQUIRE(nc_init(&nc, 8, 4096) == 0);
+	e = nc_get(&nc, &a, "192.0.2.14");
+	nc_looking(&nc, e, 0, 2 * SEC);
+	ATF_CHECK(nc_hold(&nc, e, "x", 1, &t));
+	gen = nc.generation;
+	nc_stop_waiting(&nc, e);
+	ATF_CHECK(nc.generation != gen);
+	ATF_CHECK(!nc_must_wait(e));
+	ATF_CHECK(!nc_next_deadline(&nc, &when));
+	ATF_CHECK_EQ(count_held(e), 1);		/* for the caller to send */
 	nc_free(&nc);
 }
 
@@ -257,6 +280,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, no_name);
 	ATF_TP_ADD_TC(tp, local_domain);
 	ATF_TP_ADD_TC(tp, bounds);
+	ATF_TP_ADD_TC(tp, stop_waiting);
 	ATF_TP_ADD_TC(tp, refresh_all);
 	return atf_no_error();
 }

@@ -114,6 +114,27 @@ wait_in_order_body()
 }
 wait_in_order_cleanup() { common_cleanup; }
 
+atf_test_case room_full cleanup
+room_full_head() { atf_set descr "When 1 MiB already waits for a name, what waits goes out first, then the rest, in order"; }
+room_full_body()
+{
+	local i pad
+	fake_names 3000
+	start_udp
+	pad=$(head -c 60000 /dev/zero | tr '\0' x)
+	for i in 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29; do
+		printf '<14>t: %s %s' $i "$pad" >big
+		"$SENDRAW" -4 $(port) -S 127.0.0.5 -f big ||
+		    atf_fail "sendraw from 127.0.0.5 failed"
+	done
+	wait_for_count ' t: [0-9]+ x' all 20
+	[ "$(sed -n 's/.* t: \([0-9]*\) x.*/\1/p' all | paste -s -d ' ' -)" = \
+	    "10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29" ] ||
+	    atf_fail "out of order: $(sed -n 's/.* t: \([0-9]*\) x.*/\1/p' all | paste -s -d ' ' -)"
+	assert_count ' 127\.0\.0\.5 t: [0-9]+ x' all 20
+}
+room_full_cleanup() { common_cleanup; }
+
 atf_test_case late_answer cleanup
 late_answer_head() { atf_set descr "An answer later than 2 s: the waiting messages go out with the address, later ones with the name"; }
 late_answer_body()
@@ -187,6 +208,7 @@ atf_init_test_cases()
 	atf_add_test_case numeric
 	atf_add_test_case hosts_file
 	atf_add_test_case wait_in_order
+	atf_add_test_case room_full
 	atf_add_test_case late_answer
 	atf_add_test_case unusable_names
 	atf_add_test_case host_block
