@@ -46,6 +46,23 @@ sign_unb64(const char *in, size_t len, unsigned char *out, size_t cap)
 	return (long)((size_t)n - pad);
 }
 
+/*
+ * Closes the value being written, adds SIGN when there is one and ends
+ * the element: the length, or 0 when it did not fit.
+ */
+static size_t
+end_block(struct outbuf *ob, const char *sig)
+{
+	ob_putc(ob, '"');
+	if (sig != NULL) {
+		ob_puts(ob, " SIGN=\"");
+		ob_puts(ob, sig);
+		ob_putc(ob, '"');
+	}
+	ob_putc(ob, ']');
+	return ob->truncated ? 0 : ob->len;
+}
+
 size_t
 sign_sb_text(const struct sign_sb *b, const char *sig, char *out, size_t cap)
 {
@@ -64,14 +81,7 @@ sign_sb_text(const struct sign_sb *b, const char *sig, char *out, size_t cap)
 			ob_putc(&ob, ' ');
 		ob_puts(&ob, h);
 	}
-	ob_putc(&ob, '"');
-	if (sig != NULL) {
-		ob_puts(&ob, " SIGN=\"");
-		ob_puts(&ob, sig);
-		ob_putc(&ob, '"');
-	}
-	ob_putc(&ob, ']');
-	return ob.truncated ? 0 : ob.len;
+	return end_block(&ob, sig);
 }
 
 size_t
@@ -84,14 +94,7 @@ sign_cb_text(const struct sign_cb *b, const char *sig, char *out, size_t cap)
 	    "SPRI=\"%d\" TPBL=\"%zu\" INDEX=\"%zu\" FLEN=\"%zu\" FRAG=\"",
 	    b->ver, b->rsid, b->sg, b->spri, b->tpbl, b->index, b->flen);
 	ob_put(&ob, b->frag, b->flen);
-	ob_putc(&ob, '"');
-	if (sig != NULL) {
-		ob_puts(&ob, " SIGN=\"");
-		ob_puts(&ob, sig);
-		ob_putc(&ob, '"');
-	}
-	ob_putc(&ob, ']');
-	return ob.truncated ? 0 : ob.len;
+	return end_block(&ob, sig);
 }
 
 size_t
