@@ -21,6 +21,7 @@
 #endif
 
 #include "signfmt.h"
+#include "tlsid.h"
 
 #define BLOB_MAX	4096	/* binary key blob: four 4096-bit MPIs at most */
 
@@ -345,20 +346,17 @@ signkey_from_payload(const char *payload, size_t len)
 bool
 signkey_fingerprint(EVP_PKEY *k, char *out, size_t cap)
 {
-	unsigned char *der = NULL, md[EVP_MAX_MD_SIZE];
-	unsigned mdlen = 0;
+	unsigned char *der = NULL;
 	int len = i2d_PUBKEY(k, &der);
-	struct outbuf ob;
+	struct tlsid_fp fp = { NID_sha256, 0, { 0 } };
 
-	if (len <= 0 || !EVP_Digest(der, (size_t)len, md, &mdlen,
+	if (len <= 0 || !EVP_Digest(der, (size_t)len, fp.md, &fp.len,
 	    EVP_sha256(), NULL)) {
 		OPENSSL_free(der);
 		return false;
 	}
 	OPENSSL_free(der);
-	ob_init(&ob, out, cap);
-	ob_puts(&ob, "SHA256");
-	for (unsigned i = 0; i < mdlen; i++)
-		ob_printf(&ob, ":%02X", md[i]);
-	return !ob.truncated;
+	/* Printed as TLS fingerprints are, "SHA256:AB:..." */
+	tlsid_fp_format(&fp, out, cap);
+	return cap >= SIGNKEY_FP_MAX;	/* the text and its NUL */
 }
