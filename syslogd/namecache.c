@@ -174,18 +174,25 @@ evict_one(struct namecache *nc)
 }
 
 struct nc_entry *
+nc_find(struct namecache *nc, const struct nc_addr *a)
+{
+	struct nc_entry *e;
+
+	if ((e = find(nc, a)) != NULL && e != nc->newest) {
+		unlink_use(nc, e);
+		link_newest(nc, e);
+	}
+	return e;
+}
+
+struct nc_entry *
 nc_get(struct namecache *nc, const struct nc_addr *a, const char *numeric)
 {
 	struct nc_entry *e;
 	size_t slot;
 
-	if ((e = find(nc, a)) != NULL) {
-		if (e != nc->newest) {
-			unlink_use(nc, e);
-			link_newest(nc, e);
-		}
+	if ((e = nc_find(nc, a)) != NULL)
 		return e;
-	}
 	if (nc->count >= nc->max_entries && !evict_one(nc))
 		return NULL;
 	if ((e = calloc(1, sizeof(*e))) == NULL)

@@ -72,6 +72,8 @@ void	nc_free(struct namecache *nc);
 bool	nc_addr_of(struct nc_addr *a, const struct sockaddr *sa,
 	    socklen_t len);
 
+/* The entry of a, or NULL; it becomes the most recently used. */
+struct nc_entry *nc_find(struct namecache *nc, const struct nc_addr *a);
 /*
  * The entry of a, made (named numeric, with no lookup yet) when absent:
  * the least recently used entry that holds nothing makes room.  NULL when

@@ -420,12 +420,12 @@ net_deliver(struct syslogd *sd, const char *buf, size_t len, const char *from,
 	daemon_dispatch(sd, m);
 }
 
-static const char *
-peer_name(const struct sockaddr_storage *ss, socklen_t len, char *buf,
+const char *
+net_addr_text(const struct sockaddr *sa, socklen_t len, char *buf,
     size_t cap)
 {
-	if (getnameinfo((const struct sockaddr *)ss, len, buf, (socklen_t)cap,
-	    NULL, 0, NI_NUMERICHOST) != 0)
+	if (getnameinfo(sa, len, buf, (socklen_t)cap, NULL, 0,
+	    NI_NUMERICHOST) != 0)
 		str_copy(buf, "???", cap);
 	return buf;
 }
@@ -503,19 +503,17 @@ sender_name(struct input *in, const struct sockaddr_storage *ss,
     const struct timeval *arrived, uint64_t now)
 {
 	struct syslogd *sd = in->sd;
-	char numeric[NI_MAXHOST];
 	uint64_t until = UINT64_MAX;
 
 	if (same_peer(in, ss, len) && (sd->opt.numeric ||
 	    (in->peer_gen == resolver_generation(sd) && now < in->peer_until)))
 		return in->peer_host;
 	in->peer.ss_family = AF_UNSPEC;
-	peer_name(ss, len, numeric, sizeof(numeric));
 	if (sd->opt.numeric)
-		str_copy(in->peer_host, numeric, sizeof(in->peer_host));
-	else if (!resolver_name(sd, (const struct sockaddr *)ss, len, numeric,
-	    data, dlen, arrived, now, in->peer_host, sizeof(in->peer_host),
-	    &until))
+		net_addr_text((const struct sockaddr *)ss, len, in->peer_host,
+		    sizeof(in->peer_host));
+	else if (!resolver_name(sd, (const struct sockaddr *)ss, len, data,
+	    dlen, arrived, now, in->peer_host, sizeof(in->peer_host), &until))
 		return NULL;
 	if (until > now && (ss->ss_family == AF_INET ||
 	    ss->ss_family == AF_INET6)) {

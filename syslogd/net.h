@@ -6,6 +6,8 @@
 #ifndef SYSLOGD_NET_H
 #define SYSLOGD_NET_H
 
+#include <sys/types.h>
+#include <sys/socket.h>
 #include <sys/time.h>
 
 #include <stdbool.h>
@@ -34,6 +36,10 @@ void	net_close_all(struct syslogd *sd);
 void	net_deliver(struct syslogd *sd, const char *buf, size_t len,
 	    const char *from, const struct timeval *now, bool network,
 	    bool kernel);
+
+/* The numeric text of an address ("???" when it has none); returns buf. */
+const char *net_addr_text(const struct sockaddr *sa, socklen_t len,
+	    char *buf, size_t cap);
 
 /* Splits a -b spec into host (NULL: any) and port; returns 0 or -1. */
 int	net_split_hostport(const char *spec, char *host, size_t hostcap,

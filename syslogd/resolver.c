@@ -292,13 +292,14 @@ ask(struct resolver *rs, struct nc_entry *e, const struct sockaddr *sa,
 
 bool
 resolver_name(struct syslogd *sd, const struct sockaddr *sa,
-    socklen_t salen, const char *numeric, const char *data, size_t len,
+    socklen_t salen, const char *data, size_t len,
     const struct timeval *arrived, uint64_t now, char *out, size_t cap,
     uint64_t *reuse_until)
 {
 	struct resolver *rs = sd->resolver;
 	struct nc_entry *e = NULL;
 	struct nc_addr a;
+	char numeric[sizeof(e->numeric)];
 
 	*reuse_until = 0;
 	if (rs == NULL && !sd->resolver_failed &&
@@ -310,8 +311,12 @@ resolver_name(struct syslogd *sd, const struct sockaddr *sa,
 	if (rs == NULL)
 		goto numeric;
 	if (salen > (socklen_t)sizeof(struct sockaddr_storage) ||
-	    !nc_addr_of(&a, sa, salen) ||
-	    (e = nc_get(&rs->nc, &a, numeric)) == NULL)
+	    !nc_addr_of(&a, sa, salen))
+		goto numeric;
+	/* The address as text only for a sender not seen yet. */
+	if ((e = nc_find(&rs->nc, &a)) == NULL &&
+	    (e = nc_get(&rs->nc, &a, net_addr_text(sa, salen, numeric,
+	    sizeof(numeric)))) == NULL)
 		goto numeric;
 	if (nc_wants_lookup(e, now)) {
 		if (ask(rs, e, sa, salen)) {
@@ -336,7 +341,7 @@ resolver_name(struct syslogd *sd, const struct sockaddr *sa,
 	str_copy(out, e->name, cap);
 	return true;
 numeric:
-	str_copy(out, numeric, cap);
+	net_addr_text(sa, salen, out, cap);
 	return true;
 }
 

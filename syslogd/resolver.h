@@ -21,17 +21,16 @@
 struct syslogd;
 
 /*
- * The name for a datagram from sa (numeric: its address as text), copied
- * into out; false when the datagram was kept instead, to be delivered
+ * The name for a datagram from sa, copied into out; false when the datagram was kept instead, to be delivered
  * once its sender's name is known.  *reuse_until: until when (monotonic
  * microseconds, as now) the same sender may be given the same name
  * without asking, as long as resolver_generation() has not changed; 0
  * when it may not.
  */
 bool	resolver_name(struct syslogd *sd, const struct sockaddr *sa,
-	    socklen_t salen, const char *numeric, const char *data,
-	    size_t len, const struct timeval *arrived, uint64_t now,
-	    char *out, size_t cap, uint64_t *reuse_until);
+	    socklen_t salen, const char *data, size_t len,
+	    const struct timeval *arrived, uint64_t now, char *out,
+	    size_t cap, uint64_t *reuse_until);
 unsigned resolver_generation(const struct syslogd *sd);
 /* SIGHUP: every name is looked up again on its sender's next message. */
 void	resolver_refresh(struct syslogd *sd);

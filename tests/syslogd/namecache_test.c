@@ -64,8 +64,10 @@ ATF_TC_BODY(first_lookup_holds, tc)
 	struct nc_held *h;
 
 	ATF_REQUIRE(nc_init(&nc, 8, 4096) == 0);
+	ATF_CHECK(nc_find(&nc, &a) == NULL);
 	e = nc_get(&nc, &a, "192.0.2.7");
 	ATF_REQUIRE(e != NULL);
+	ATF_CHECK(nc_find(&nc, &a) == e);
 	ATF_CHECK_STREQ(e->name, "192.0.2.7");
 	ATF_CHECK(nc_wants_lookup(e, 10 * SEC));
 	ATF_CHECK(!nc_must_wait(e));
