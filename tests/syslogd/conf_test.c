@@ -10,27 +10,6 @@
 
 #include "conf.h"
 
-/*
- * SANITIZE=1: libatf-c never frees its test case list, and kyua takes
- * any stderr output while listing the cases as a failure, so the leak
- * checker ignores that library (leaks in our code are still reported).
- * Unused otherwise.
- */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_options(void);
-
-const char *
-__lsan_default_suppressions(void)
-{
-	return "leak:libatf-c.so\n";
-}
-
-const char *
-__lsan_default_options(void)
-{
-	return "print_suppressions=0";
-}
-
 #define FAC_MAIL	2
 #define FAC_NEWS	7
 #define INFO		6

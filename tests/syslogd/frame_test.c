@@ -10,26 +10,6 @@
 
 #include "frame.h"
 
-/*
- * Under SANITIZE=1: libatf-c never frees its list of test cases (its
- * frames are too shallow to match by function name), and kyua counts
- * any stderr output of the listing as a failure.  Unused otherwise.
- */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_options(void);
-
-const char *
-__lsan_default_suppressions(void)
-{
-	return "leak:libatf-c.so\n";
-}
-
-const char *
-__lsan_default_options(void)
-{
-	return "print_suppressions=0";
-}
-
 #define SLACK	16		/* what frame.h lets the caller add to max */
 
 /* A byte stream: head, then fill copies of 'x', then tail. */

@@ -12,26 +12,6 @@
 #include "msg.h"
 #include "tzcache.h"
 
-/*
- * Under SANITIZE=1: libatf-c never frees its list of test cases (its
- * frames are too shallow to match by function name), and kyua counts
- * any stderr output of the listing as a failure.  Unused otherwise.
- */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_options(void);
-
-const char *
-__lsan_default_suppressions(void)
-{
-	return "leak:libatf-c.so\n";
-}
-
-const char *
-__lsan_default_options(void)
-{
-	return "print_suppressions=0";
-}
-
 #define NOW	1699012800LL	/* 2023-11-03T12:00:00Z */
 #define NOWUS	123456
 

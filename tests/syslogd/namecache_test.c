@@ -13,22 +13,6 @@
 
 #include "namecache.h"
 
-/* Under SANITIZE=1, as in frame_test.c. */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_options(void);
-
-const char *
-__lsan_default_suppressions(void)
-{
-	return "leak:libatf-c.so\n";
-}
-
-const char *
-__lsan_default_options(void)
-{
-	return "print_suppressions=0";
-}
-
 #define SEC	1000000ULL
 
 static struct nc_addr

@@ -12,22 +12,6 @@
 #include "signfmt.h"
 #include "signkey.h"
 
-/* Under SANITIZE=1: libatf-c never frees its list of test cases. */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_options(void);
-
-const char *
-__lsan_default_suppressions(void)
-{
-	return "leak:libatf-c.so\n";
-}
-
-const char *
-__lsan_default_options(void)
-{
-	return "print_suppressions=0";
-}
-
 /*
  * RFC 5848's examples (4.2.9 and 5.3.2.9), lines joined: VER 0111
  * (SHA-1), a DSA-1024 key as 'K' (MPIs p, q, g, y).

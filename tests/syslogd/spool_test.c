@@ -17,26 +17,6 @@
 
 #include "spool.h"
 
-/*
- * Under SANITIZE=1: libatf-c never frees its list of test cases (its
- * frames are too shallow to match by function name), and kyua counts
- * any stderr output of the listing as a failure.  Unused otherwise.
- */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_options(void);
-
-const char *
-__lsan_default_suppressions(void)
-{
-	return "leak:libatf-c.so\n";
-}
-
-const char *
-__lsan_default_options(void)
-{
-	return "print_suppressions=0";
-}
-
 #define NAME	"dest"
 #define PATH	"./dest.spool"
 #define MLEN	9		/* of msg(i) */

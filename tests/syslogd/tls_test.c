@@ -27,26 +27,6 @@
 
 #define DAY	86400L
 
-/*
- * SANITIZE=1: libatf-c keeps its test case list until exit, and kyua
- * takes any stderr output while listing the cases as a failure, so the
- * leak checker is told to ignore that library.  Unused otherwise.
- */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_options(void);
-
-const char *
-__lsan_default_suppressions(void)
-{
-	return "leak:libatf-c.so\n";
-}
-
-const char *
-__lsan_default_options(void)
-{
-	return "print_suppressions=0";
-}
-
 /* ---- helpers ------------------------------------------------------- */
 
 #define CHECK_HAS(hay, needle)						\
