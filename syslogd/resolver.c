@@ -336,8 +336,8 @@ resolver_name(struct syslogd *sd, const struct sockaddr *sa,
 		nc_stop_waiting(&rs->nc, e);
 		deliver_held(rs, e);
 	}
-	if (!e->looking || e->settled)
-		*reuse_until = e->refresh_at;
+	/* Not waiting (any more): the name holds until its refresh. */
+	*reuse_until = e->refresh_at;
 	str_copy(out, e->name, cap);
 	return true;
 numeric:
