@@ -78,10 +78,12 @@ case " $DAEMONS " in *" ours-static "*)
 		missing=1
 	fi
 esac
-if [ ! -x "$LOADGEN" ]; then
-	echo "bench.sh: $LOADGEN is missing: run make in tests/bench" >&2
-	missing=1
-fi
+for t in "$LOADGEN" "$HERE/rssfloor"; do
+	if [ ! -x "$t" ]; then
+		echo "bench.sh: $t is missing: run make in tests/bench" >&2
+		missing=1
+	fi
+done
 case " $DAEMONS " in *" rsyslog "*)
 	if [ ! -x "$RSYSLOGD" ]; then
 		echo "bench.sh: rsyslog is missing; install it with:" >&2
@@ -409,6 +411,9 @@ run_load_real() {
 	c1=$(kv "$w/watch.out" ticks_end)
 	cr=$(kv "$w/watch.out" ticks_ready)
 	case $cr in ''|-*) cr=$c0 ;; esac
+	s1=$(kv "$w/watch.out" sys_end)
+	sr=$(kv "$w/watch.out" sys_ready)
+	case $sr in -*) sr= ;; esac
 	rss=$(status_kb "$DPID" VmRSS)
 	hwm=$(status_kb "$DPID" VmHWM)
 	stop_pid "$LPID"
@@ -428,6 +433,7 @@ run_load_real() {
 	grep -q timeout "$w/watch.out" && log "$cs $name: delivery did not settle in 600 s"
 	awk -v cs="$cs" -v n="$name" -v sent="$sent" -v d="$deliv" \
 	    -v s="$start" -v l="$last" -v c0="$c0" -v c1="$c1" -v tck="$TCK" -v cr="$cr" \
+	    -v sr="$sr" -v s1="$s1" \
 	    -v hwm="$hwm" -v rss="$rss" -v lgcpu="$lgcpu" -v lgwall="$lgwall" \
 	    -v lgrate="$lgrate" -v total="$MESSAGES" -v hold="$hold" 'BEGIN {
 		dt = l - s; if (dt <= 0) dt = 1e-9
@@ -438,6 +444,8 @@ run_load_real() {
 		printf "%s\t%s\tloss\t%d\n", cs, n, lost
 		printf "%s\t%s\tlosspct\t%.3f\n", cs, n, 100 * lost / total
 		printf "%s\t%s\tcpu\t%.3f\n", cs, n, (d > 0 ? cpu * 1e6 / d : 0)
+		if (sr != "" && s1 != "" && s1 >= 0)
+			printf "%s\t%s\tcpu_sys\t%.3f\n", cs, n, (d > 0 ? (s1 - sr) / tck * 1e6 / d : 0)
 		printf "%s\t%s\thwm\t%d\n", cs, n, hwm
 		if (cs ~ /^[345]$|^3[ab]$/) printf "%s\t%s\tsetup\t%.3f\n", cs, n, setup
 		if (hold > 0) printf "%s\t%s\trss_held\t%d\n", cs, n, rss
@@ -542,6 +550,15 @@ case_startup() {	# case_startup REP
 			stop_pid "$DPID"
 		done
 	done
+	# what the libraries of the usual build cost before our code runs
+	case " $DAEMONS " in *" ours "*)
+		"$HERE/rssfloor" & fp=$!
+		PIDS="$PIDS $fp"
+		sleep 1
+		record 8plain ours floor_rss "$(status_kb "$fp" VmRSS)"
+		record 8plain ours floor_pss "$(pss_kb "$fp")"
+		stop_pid "$fp"
+	esac
 }
 
 # ---- the run -------------------------------------------------------------
@@ -607,8 +624,8 @@ lg_threads_note="loadgen: 1 sender thread for datagrams (sendmmsg, 32 per call; 
 		if (x == "") return "-"
 		if (metric == "rate") return sprintf("%d", x)
 		if (metric == "loss") return sprintf("%d (%.2f%%)", x, median(c SUBSEP "losspct" SUBSEP cur))
-		if (metric == "cpu" || metric == "lg_cpu" || metric == "setup") return sprintf("%.2f s", x)
-		if (metric ~ /^(hwm|rss|pss|rss_held)$/) return sprintf("%.1f MiB", x / 1024)
+		if (metric ~ /^(cpu|cpu_sys|lg_cpu|setup)$/) return sprintf("%.2f s", x)
+		if (metric ~ /^(hwm|rss|pss|rss_held|floor_rss|floor_pss)$/) return sprintf("%.1f MiB", x / 1024)
 		if (metric == "lg_util") return sprintf("%d%%", x)
 		return sprintf("%d", x)
 	}
@@ -619,8 +636,10 @@ lg_threads_note="loadgen: 1 sender thread for datagrams (sendmmsg, 32 per call; 
 		title["3b"] = "3b TLS 1 conn, 64 msg/write"; title["4"] = "4 TLS 50 conns"
 		title["5"] = "5 TLS 1000 conns (10 busy)"; title["6"] = "6 fwd unix -> TLS"
 		title["7"] = "7 idle"; title["8plain"] = "8 start-up"; title["8tls"] = "8 start-up, TLS on"
-		split("rate loss cpu setup hwm rss_held wakeups syscalls rss pss lg_cpu lg_util", metrics, " ")
+		nm = split("rate loss cpu cpu_sys setup hwm rss_held wakeups syscalls rss pss floor_rss floor_pss lg_cpu lg_util", metrics, " ")
 		mname["rate"] = "delivered msg/s"; mname["loss"] = "loss"; mname["cpu"] = "CPU s / 1M msgs"; mname["setup"] = "CPU s, TLS handshakes"
+		mname["cpu_sys"] = "of which in the kernel"
+		mname["floor_rss"] = "RSS, empty program linked alike"; mname["floor_pss"] = "PSS, empty program linked alike"
 		mname["hwm"] = "peak RSS"; mname["rss_held"] = "RSS, 1000 conns open"
 		mname["wakeups"] = "wake-ups (ctxt switches)"; mname["syscalls"] = "syscalls (strace -c, 1st rep)"
 		mname["rss"] = "RSS"; mname["pss"] = "PSS"
@@ -634,22 +653,25 @@ lg_threads_note="loadgen: 1 sender thread for datagrams (sendmmsg, 32 per call; 
 		for (i = 1; i <= nr; i++) printf "---:|"; print ""
 		for (o = 1; o <= 11; o++) {
 			c = order[o]; if (!(c in seen)) continue
-			for (mi = 1; mi <= 12; mi++) {
+			for (mi = 1; mi <= nm; mi++) {
 				m = metrics[mi]; any = 0
 				for (i = 1; i <= nd; i++) if (n[c SUBSEP m SUBSEP D[i]] > 0) any = 1
 				if (!any) continue
 				printf "| %s | %s |", title[c], mname[m]
+				# an empty program: its memory is set against what the peers have
+				bm = m; if (m ~ /^floor_/) bm = substr(m, 7)
 				best = ""
 				for (i = 1; i <= nd; i++) {
 					cur = D[i]; x = median(c SUBSEP m SUBSEP cur)
 					printf " %s |", fmt(m, x, c)
+					x = median(c SUBSEP bm SUBSEP cur)
 					if (cur !~ /^ours/ && x != "") {
 						if (best == "" || (m == "rate" ? x > best : x < best)) best = x
 					}
 				}
 				for (i = 1; i <= nr; i++) {
 					o_ = median(c SUBSEP m SUBSEP R[i])
-					if (m ~ /^lg_/ || best == "" || o_ == "") r = ""
+					if (m ~ /^lg_|^cpu_sys$/ || best == "" || o_ == "") r = ""
 					else if (best == 0) r = (o_ == 0 ? "= (0)" : "inf")
 					else r = sprintf("%.2f", o_ / best)
 					printf " %s |", r

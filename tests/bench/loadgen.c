@@ -33,7 +33,8 @@
  *              starts
  * Watch options: -d donefile (do not stop before it exists), -q quiet ms,
  *   -T timeout s, -R readyfile and -p pid: print the process's CPU ticks
- *   when the ready file appeared and at the end (ticks_ready, ticks_end)
+ *   when the ready file appeared and at the end (ticks_ready, ticks_end),
+ *   and the system part of them (sys_ready, sys_end)
  * Results are printed as key=value lines: sent, errors, start, end (epoch
  * seconds), wall, rate, cpu_user, cpu_sys, cpu.
  */
@@ -733,15 +734,19 @@ run_count(void)
 
 /* ---- watch: wait until a file stops growing ---- */
 
-/* utime + stime of a process, in clock ticks, or -1 */
+/*
+ * utime + stime of a process, in clock ticks, or -1; *sys gets stime alone,
+ * so that the report can say how much of the daemon's time the kernel took.
+ */
 static long
-proc_ticks(int pid)
+proc_ticks(int pid, long *sys)
 {
 	char path[64], buf[1024], *p;
 	unsigned long ut, st;
 	FILE *f;
 	size_t n;
 
+	*sys = -1;
 	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
 	if ((f = fopen(path, "r")) == NULL)
 		return -1;
@@ -754,6 +759,7 @@ proc_ticks(int pid)
 	if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
 	    &ut, &st) != 2)
 		return -1;
+	*sys = (long)st;
 	return (long)(ut + st);
 }
 
@@ -764,14 +770,14 @@ run_watch(void)
 	off_t last = -1;
 	double t_last = now_real(), t0 = now_mono(), t_quiet = now_mono();
 
-	long ready_ticks = -1;
+	long ready_ticks = -1, ready_sys = -1, end_sys;
 
 	if (outf == NULL)
 		die("%s", "watch needs -o");
 	for (;;) {
 		if (wpid && ready_ticks < 0 && readyf &&
 		    access(readyf, F_OK) == 0)
-			ready_ticks = proc_ticks(wpid);
+			ready_ticks = proc_ticks(wpid, &ready_sys);
 		off_t sz = stat(outf, &st) == 0 ? st.st_size : 0;
 		int done = donef == NULL || access(donef, F_OK) == 0;
 
@@ -789,9 +795,12 @@ run_watch(void)
 		usleep(20000);
 	}
 	printf("last_growth=%.6f\nsize=%lld\n", t_last, (long long)last);
-	if (wpid)
-		printf("ticks_ready=%ld\nticks_end=%ld\n", ready_ticks,
-		    proc_ticks(wpid));
+	if (wpid) {
+		long end = proc_ticks(wpid, &end_sys);
+
+		printf("ticks_ready=%ld\nticks_end=%ld\n", ready_ticks, end);
+		printf("sys_ready=%ld\nsys_end=%ld\n", ready_sys, end_sys);
+	}
 	return 0;
 }
 
