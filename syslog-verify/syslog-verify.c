@@ -4,9 +4,9 @@
  * BSD format.
  *
  * It reassembles each session's certificate blocks (per host, RSID, SG
- * and SPRI), takes the key from them, checks the signature of every
- * certificate and signature block, then checks that every other line's
- * hash is in a verified signature block.  With -g it also fails when a
+ * and SPRI: session.c), takes the key from them, checks the signature of
+ * every certificate and signature block, then checks that every other
+ * line's hash is in a verified signature block.  With -g it also fails when a
  * message number of a group has no line (deleted or lost lines): that
  * holds only where the file gets every message of its groups, as with
  * sign_sg=3.  With -k, the key must have that fingerprint (the one
@@ -25,26 +25,11 @@
 
 #include <openssl/evp.h>
 
-#include "signfmt.h"
-#include "signkey.h"
-
-#define PAYLOAD_MAX	(64 * 1024)
+#include "session.h"
 
 struct line {
 	char	*s;
 	size_t	 len;
-};
-
-/* What one host sent under one RSID, for one signature group. */
-struct session {
-	char		 host[256];
-	int64_t		 rsid;
-	int		 sg, spri, hash;	/* hash: 1 SHA-1, 2 SHA-256 */
-	size_t		 tpbl;
-	char		*payload;
-	unsigned char	*have;		/* which payload octets arrived */
-	EVP_PKEY	*key;
-	bool		 bad;		/* fragments that disagree */
 };
 
 /* A hash listed in a verified signature block. */
@@ -63,8 +48,7 @@ struct state {
 	char		*text;		/* the whole file; lines point into it */
 	struct line	*lines;
 	size_t		 nlines;
-	struct session	*ss;
-	size_t		 nss;
+	struct sessions	 ss;
 	struct entry	*es;
 	size_t		 nes, capes;
 	unsigned long	 errors, cbs, sbs, msgs, missing;
@@ -178,132 +162,49 @@ well_formed(const struct sign_param *p, int n, bool cert)
 	    sign_number(p[3].val, p[3].vallen) < SIGN_NPRI;
 }
 
-static size_t
-find_session(struct state *st, const char *h, size_t hlen,
-    const struct sign_param *p, bool create)
+static void
+say_session(void *ctx, const struct session *s, const char *what)
 {
-	int64_t rsid = sign_number(p[1].val, p[1].vallen);
-	int sg = (int)sign_number(p[2].val, p[2].vallen);
-	int spri = (int)sign_number(p[3].val, p[3].vallen);
-	struct session *ns;
+	struct state *st = ctx;
 
-	if (hlen >= sizeof(st->ss[0].host))
-		return SIZE_MAX;
-	for (size_t i = 0; i < st->nss; i++)
-		if (st->ss[i].rsid == rsid && st->ss[i].sg == sg &&
-		    st->ss[i].spri == spri && strlen(st->ss[i].host) == hlen &&
-		    strncasecmp(st->ss[i].host, h, hlen) == 0)
-			return i;
-	if (!create || (ns = realloc(st->ss, (st->nss + 1) *
-	    sizeof(*ns))) == NULL)
-		return SIZE_MAX;
-	st->ss = ns;
-	ns = &st->ss[st->nss];
-	memset(ns, 0, sizeof(*ns));
-	memcpy(ns->host, h, hlen);
-	ns->rsid = rsid;
-	ns->sg = sg;
-	ns->spri = spri;
-	ns->hash = p[0].val[2] - '0';
-	return st->nss++;
+	st->errors++;
+	if (!st->quiet)
+		printf("%s: host %s RSID %lld SG %d SPRI %d: %s\n", st->file,
+		    s->host, (long long)s->rsid, s->sg, s->spri, what);
 }
 
-/* A certificate block's fragment goes into its session's payload. */
+/* A certificate block goes into its session. */
 static void
-take_fragment(struct state *st, size_t ln, const char *h, size_t hlen,
+take_cb(struct state *st, size_t ln, const char *h, size_t hlen,
     const struct sign_param *p)
 {
-	/* Up to 9999999999 each: checked as such, before size_t (ILP32). */
-	int64_t tpbl64 = sign_number(p[4].val, p[4].vallen);
-	int64_t index64 = sign_number(p[5].val, p[5].vallen);
-	int64_t flen64 = sign_number(p[6].val, p[6].vallen);
-	size_t tpbl, index, flen;
-	size_t si = find_session(st, h, hlen, p, true);
-	struct session *s;
+	size_t si = session_find(&st->ss, h, hlen, p, true);
+	const char *why;
 
-	if (si == SIZE_MAX) {
+	if (si == SIZE_MAX)
 		fail(st, ln, "out of memory or bad host");
-		return;
-	}
-	s = &st->ss[si];
-	if (tpbl64 <= 0 || tpbl64 > PAYLOAD_MAX || index64 <= 0 ||
-	    flen64 < 0 || flen64 > tpbl64 || index64 - 1 > tpbl64 - flen64) {
-		fail(st, ln, "certificate block: bad TPBL, INDEX or FLEN");
-		s->bad = true;
-		return;
-	}
-	tpbl = (size_t)tpbl64;
-	index = (size_t)index64;
-	flen = (size_t)flen64;
-	if (flen != p[7].vallen || (s->tpbl != 0 && s->tpbl != tpbl)) {
-		fail(st, ln, "certificate block: bad TPBL, INDEX or FLEN");
-		s->bad = true;
-		return;
-	}
-	if (s->payload == NULL) {
-		s->tpbl = tpbl;
-		if ((s->payload = calloc(1, tpbl)) == NULL ||
-		    (s->have = calloc(1, tpbl)) == NULL) {
-			fail(st, ln, "out of memory");
-			return;
-		}
-	}
-	for (size_t i = 0; i < flen; i++) {
-		if (s->have[index - 1 + i] &&
-		    s->payload[index - 1 + i] != p[7].val[i]) {
-			fail(st, ln, "certificate block: fragments disagree");
-			s->bad = true;
-			return;
-		}
-		s->payload[index - 1 + i] = p[7].val[i];
-		s->have[index - 1 + i] = 1;
-	}
+	else if ((why = session_add_cb(&st->ss.s[si], ln, st->lines[ln].s,
+	    st->lines[ln].len, p)) != NULL)
+		fail(st, ln, why);
 }
 
-/* The key of each session whose payload is complete. */
+/* Each session's keys, then which of its certificate blocks they sign. */
 static void
-take_keys(struct state *st)
+check_cbs(struct state *st)
 {
-	char fp[SIGNKEY_FP_MAX + 1];
+	for (size_t i = 0; i < st->ss.n; i++) {
+		struct session *s = &st->ss.s[i];
 
-	for (size_t i = 0; i < st->nss; i++) {
-		struct session *s = &st->ss[i];
-
-		if (s->payload == NULL || s->bad ||
-		    memchr(s->have, 0, s->tpbl) != NULL)
-			continue;
-		s->key = signkey_from_payload(s->payload, s->tpbl);
-		if (s->key == NULL || st->want_fp == NULL)
-			continue;
-		if (!signkey_fingerprint(s->key, fp, sizeof(fp)) ||
-		    strcasecmp(fp, st->want_fp) != 0) {
-			st->errors++;
-			if (!st->quiet)
-				printf("%s: host %s RSID %lld: key %s is not "
-				    "the expected one\n", st->file, s->host,
-				    (long long)s->rsid, fp);
-			EVP_PKEY_free(s->key);
-			s->key = NULL;
-		}
+		session_take_keys(s, st->want_fp, say_session, st);
+		for (size_t c = 0; c < s->ncbs; c++)
+			if (s->cbs[c].ok)
+				st->cbs++;
+			else
+				fail(st, s->cbs[c].ln, s->nkeys == 0 ?
+				    "certificate block: incomplete payload or "
+				    "unusable key" : "certificate block: not "
+				    "signed by the session's key");
 	}
-}
-
-static bool
-check_sig(struct state *st, size_t ln, const struct session *s,
-    const struct sign_param *sig)
-{
-	const struct line *l = &st->lines[ln];
-	char *u = malloc(l->len + 1);
-	size_t ulen;
-	bool ok;
-
-	if (u == NULL)
-		return false;
-	ulen = sign_unsigned_form(l->s, l->len, u, l->len + 1);
-	ok = ulen > 0 && signkey_verify(s->key, s->hash, u, ulen, sig->val,
-	    sig->vallen);
-	free(u);
-	return ok;
 }
 
 static bool
@@ -331,7 +232,7 @@ static void
 take_sb(struct state *st, size_t ln, const char *h, size_t hlen,
     const struct sign_param *p)
 {
-	size_t si = find_session(st, h, hlen, p, false);
+	size_t si = session_find(&st->ss, h, hlen, p, false);
 	int64_t fmn = sign_number(p[5].val, p[5].vallen);
 	int64_t cnt = sign_number(p[6].val, p[6].vallen);
 	const char *hb = p[7].val, *e = hb + p[7].vallen, *sp;
@@ -339,19 +240,20 @@ take_sb(struct state *st, size_t ln, const char *h, size_t hlen,
 	size_t want;
 	int64_t i;
 
-	if (si == SIZE_MAX || st->ss[si].key == NULL) {
+	if (si == SIZE_MAX || st->ss.s[si].nkeys == 0) {
 		fail(st, ln, "signature block without a certificate block");
 		return;
 	}
-	if (p[0].val[2] - '0' != st->ss[si].hash) {
+	if (p[0].val[2] - '0' != st->ss.s[si].hash) {
 		fail(st, ln, "signature block: VER differs from the session's");
 		return;
 	}
-	if (!check_sig(st, ln, &st->ss[si], &p[8])) {
+	if (!session_signed(&st->ss.s[si], st->lines[ln].s, st->lines[ln].len,
+	    p[8].val, p[8].vallen)) {
 		fail(st, ln, "signature block: bad signature");
 		return;
 	}
-	want = st->ss[si].hash == 1 ? 20 : 32;
+	want = st->ss.s[si].hash == 1 ? 20 : 32;
 	for (i = 0; hb < e; i++, hb = sp + 1) {
 		if ((sp = memchr(hb, ' ', (size_t)(e - hb))) == NULL)
 			sp = e;
@@ -464,9 +366,9 @@ check_gaps(struct state *st)
 				st->missing += (unsigned long)(e->num - expect);
 				printf("%s: host %s RSID %lld SG %d SPRI %d: "
 				    "messages %lld to %lld never signed\n",
-				    st->file, st->ss[si].host,
-				    (long long)st->ss[si].rsid, st->ss[si].sg,
-				    st->ss[si].spri, (long long)expect,
+				    st->file, st->ss.s[si].host,
+				    (long long)st->ss.s[si].rsid, st->ss.s[si].sg,
+				    st->ss.s[si].spri, (long long)expect,
 				    (long long)e->num - 1);
 			}
 			expect = e->num + 1;
@@ -475,9 +377,9 @@ check_gaps(struct state *st)
 				if (!st->quiet)
 					printf("%s: host %s RSID %lld SG %d "
 					    "SPRI %d: message %lld missing\n",
-					    st->file, st->ss[si].host,
-					    (long long)st->ss[si].rsid,
-					    st->ss[si].sg, st->ss[si].spri,
+					    st->file, st->ss.s[si].host,
+					    (long long)st->ss.s[si].rsid,
+					    st->ss.s[si].sg, st->ss.s[si].spri,
 					    (long long)e->num);
 			}
 		}
@@ -487,12 +389,7 @@ check_gaps(struct state *st)
 static void
 free_state(struct state *st)
 {
-	for (size_t i = 0; i < st->nss; i++) {
-		free(st->ss[i].payload);
-		free(st->ss[i].have);
-		EVP_PKEY_free(st->ss[i].key);
-	}
-	free(st->ss);
+	sessions_free(&st->ss);
 	free(st->es);
 	free(st->lines);
 	free(st->text);
@@ -530,9 +427,9 @@ main(int argc, char **argv)
 		return 2;
 	}
 	/* Certificate blocks first: signature blocks need their keys. */
-	for (int pass = 0; pass < 3; pass++) {
+	for (int pass = 0; pass < 2; pass++) {
 		if (pass == 1)
-			take_keys(&st);
+			check_cbs(&st);
 		for (size_t ln = 0; ln < st.nlines; ln++) {
 			const struct line *l = &st.lines[ln];
 
@@ -540,26 +437,13 @@ main(int argc, char **argv)
 			    SIGN_MAXPARAMS)) < 0)
 				continue;
 			block[ln] = true;
-			if (pass == 0 && (!well_formed(p, n, cert) ||
-			    !line_host(l->s, l->len, &h, &hlen)))
-				fail(&st, ln, "malformed block");
 			if (!well_formed(p, n, cert) ||
-			    !line_host(l->s, l->len, &h, &hlen))
-				continue;
-			if (pass == 0 && cert)
-				take_fragment(&st, ln, h, hlen, p);
-			else if (pass == 1 && cert) {
-				size_t si = find_session(&st, h, hlen, p, false);
-
-				if (si == SIZE_MAX || st.ss[si].key == NULL)
-					fail(&st, ln, "certificate block: "
-					    "incomplete payload or unusable key");
-				else if (!check_sig(&st, ln, &st.ss[si], &p[8]))
-					fail(&st, ln, "certificate block: "
-					    "bad signature");
-				else
-					st.cbs++;
-			} else if (pass == 2 && !cert)
+			    !line_host(l->s, l->len, &h, &hlen)) {
+				if (pass == 0)
+					fail(&st, ln, "malformed block");
+			} else if (pass == 0 && cert)
+				take_cb(&st, ln, h, hlen, p);
+			else if (pass == 1 && !cert)
 				take_sb(&st, ln, h, hlen, p);
 		}
 	}

@@ -151,7 +151,7 @@ sg3_body()
 sg3_cleanup() { common_cleanup; }
 
 atf_test_case tampered cleanup
-tampered_head() { atf_set descr "A changed line is not signed; a deleted one is missing"; }
+tampered_head() { atf_set descr "A changed line is not signed; a deleted one is missing; a look-alike certificate block is reported and takes nothing away"; }
 tampered_body()
 {
 	echo 'sign_sg=3' >syslog.conf
@@ -173,6 +173,18 @@ tampered_body()
 	# a signature block changed: its signature fails, its hashes are unsigned
 	sed '/\[ssign VER/s/FMN="1"/FMN="2"/' all.log >badsb.log
 	verify_fails badsb.log 'signature block: bad signature'
+
+	# a look-alike certificate block put first is the one error reported:
+	# the genuine key is still taken, and every message verifies
+	verify all.log -g
+	signed=$(sed -n 's/.* \([0-9][0-9]*\) messages signed.*/\1/p' verify.out)
+	sed -n '/\[ssign-cert /{s/FRAG="2/FRAG="3/;p;q;}' all.log >lookalike.log
+	grep -q 'FRAG="3' lookalike.log || atf_fail "no certificate block to copy"
+	cat all.log >>lookalike.log
+	verify_fails lookalike.log \
+	    ":1: certificate block: not signed by the session's key" -g
+	atf_check -o match:" $signed messages signed, .* 0 missing, 1 errors\$" \
+	    tail -n 1 verify.out
 }
 tampered_cleanup() { common_cleanup; }
 
