@@ -135,33 +135,6 @@ line_host(const char *s, size_t len, const char **h, size_t *hlen)
 	return true;
 }
 
-static const char *const cb_names[] = { "VER", "RSID", "SG", "SPRI", "TPBL",
-	"INDEX", "FLEN", "FRAG", "SIGN" };
-static const char *const sb_names[] = { "VER", "RSID", "SG", "SPRI", "GBC",
-	"FMN", "CNT", "HB", "SIGN" };
-
-/* The parameters are those of the RFC, in its order; numbers checked. */
-static bool
-well_formed(const struct sign_param *p, int n, bool cert)
-{
-	const char *const *names = cert ? cb_names : sb_names;
-
-	if (n != 9)
-		return false;
-	for (int i = 0; i < 9; i++)
-		if (p[i].namelen != strlen(names[i]) ||
-		    memcmp(p[i].name, names[i], p[i].namelen) != 0)
-			return false;
-	if (p[0].vallen != 4 || memcmp(p[0].val, "01", 2) != 0 ||
-	    (p[0].val[2] != '1' && p[0].val[2] != '2') || p[0].val[3] != '1')
-		return false;
-	for (int i = 1; i < 7; i++)
-		if (sign_number(p[i].val, p[i].vallen) < 0)
-			return false;
-	return sign_number(p[2].val, p[2].vallen) <= 3 &&
-	    sign_number(p[3].val, p[3].vallen) < SIGN_NPRI;
-}
-
 static void
 say_session(void *ctx, const struct session *s, const char *what)
 {
@@ -437,7 +410,7 @@ main(int argc, char **argv)
 			    SIGN_MAXPARAMS)) < 0)
 				continue;
 			block[ln] = true;
-			if (!well_formed(p, n, cert) ||
+			if (!sign_block_well_formed(p, n, cert) ||
 			    !line_host(l->s, l->len, &h, &hlen)) {
 				if (pass == 0)
 					fail(&st, ln, "malformed block");

@@ -330,6 +330,32 @@ sign_param(const struct sign_param *p, int n, const char *name)
 	return NULL;
 }
 
+static const char *const cb_names[] = { "VER", "RSID", "SG", "SPRI", "TPBL",
+	"INDEX", "FLEN", "FRAG", "SIGN" };
+static const char *const sb_names[] = { "VER", "RSID", "SG", "SPRI", "GBC",
+	"FMN", "CNT", "HB", "SIGN" };
+
+bool
+sign_block_well_formed(const struct sign_param *p, int n, bool cert)
+{
+	const char *const *names = cert ? cb_names : sb_names;
+
+	if (n != 9)
+		return false;
+	for (int i = 0; i < 9; i++)
+		if (p[i].namelen != strlen(names[i]) ||
+		    memcmp(p[i].name, names[i], p[i].namelen) != 0)
+			return false;
+	if (p[0].vallen != 4 || memcmp(p[0].val, "01", 2) != 0 ||
+	    (p[0].val[2] != '1' && p[0].val[2] != '2') || p[0].val[3] != '1')
+		return false;
+	for (int i = 1; i < 7; i++)
+		if (sign_number(p[i].val, p[i].vallen) < 0)
+			return false;
+	return sign_number(p[2].val, p[2].vallen) <= 3 &&
+	    sign_number(p[3].val, p[3].vallen) < SIGN_NPRI;
+}
+
 size_t
 sign_unsigned_form(const char *line, size_t len, char *out, size_t cap)
 {

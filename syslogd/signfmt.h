@@ -124,6 +124,12 @@ int	sign_parse_block(const char *line, size_t len, bool *cert,
 /* A parameter's value by name, or NULL. */
 const struct sign_param *sign_param(const struct sign_param *p, int n,
 	    const char *name);
+/*
+ * Whether a parsed block has the parameters of the RFC, in its order,
+ * VER "01x1", counters where numbers belong, SG 0 to 3 and SPRI below
+ * SIGN_NPRI: then a verifier may take them by position.
+ */
+bool	sign_block_well_formed(const struct sign_param *p, int n, bool cert);
 /* A decimal counter 0..SIGN_COUNT_MAX without leading zeros; -1 if not. */
 int64_t	sign_number(const char *s, size_t len);
 /*

@@ -857,7 +857,8 @@ main(int argc, char **argv)
 		default: usage();
 		}
 	}
-	if (nthreads < 1 || batch < 1 || batch > MAXBATCH)
+	/* -B 0 would leave no sender thread: nothing to divide the work by */
+	if (nthreads < 1 || batch < 1 || batch > MAXBATCH || nbusy == 0)
 		usage();
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = onsig;

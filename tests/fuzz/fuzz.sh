@@ -40,16 +40,20 @@ fi
 
 mkdir -p bin work
 for t in $targets; do
+	extra=
 	case $t in
 	nsconf)
 		srcs=$(lib_srcs ../../newsyslog)
 		inc=../../newsyslog libs= ;;
+	session)
+		srcs="$(lib_srcs ../../syslogd) ../../syslog-verify/session.c"
+		inc=../../syslogd libs=$SSL_LIBS extra=-I../../syslog-verify ;;
 	*)
 		srcs=$(lib_srcs ../../syslogd)
 		inc=../../syslogd libs=$SSL_LIBS ;;
 	esac
 	echo "== building fuzz_$t"
-	"$CC" $FLAGS -I"$inc" -o "bin/fuzz_$t" "fuzz_$t.c" $srcs $libs
+	"$CC" $FLAGS -I"$inc" $extra -o "bin/fuzz_$t" "fuzz_$t.c" $srcs $libs
 done
 for t in $targets; do
 	echo "== fuzz_$t: $seconds s"

@@ -4,7 +4,7 @@
 # broke an invariant.  A broken invariant aborts the replay program;
 # under `make check SANITIZE=1` so does any memory error or leak.
 
-TARGETS="msg frame conf route tlsid spool nsconf sign"
+TARGETS="msg frame conf route tlsid spool nsconf sign session"
 
 descr()
 {
@@ -23,6 +23,9 @@ descr()
 	spool)	echo "damaged spool files: bounded records, progress" ;;
 	sign)	echo "signed log lines as syslog-verify reads them: block" \
 		    "parameters inside the line, bounded decoding, hostile keys" ;;
+	session) echo "a whole signed log as syslog-verify reads it:" \
+		    "fragments inside their payloads, keys only from blocks" \
+		    "they sign" ;;
 	nsconf)	echo "newsyslog.conf and time specifications: errors name" \
 		    "the file and line, the time search ends" ;;
 	esac

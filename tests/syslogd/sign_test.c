@@ -68,6 +68,9 @@ ATF_TC_BODY(rfc5848_examples, tc)
 	n = sign_parse_block(rfc_cb, strlen(rfc_cb), &cert, p, SIGN_MAXPARAMS);
 	ATF_REQUIRE_EQ(n, 9);
 	ATF_CHECK(cert);
+	ATF_CHECK(sign_block_well_formed(p, n, cert));
+	ATF_CHECK(!sign_block_well_formed(p, n, false));
+	ATF_CHECK(!sign_block_well_formed(p, n - 1, cert));
 	ATF_REQUIRE((frag = sign_param(p, n, "FRAG")) != NULL);
 	ATF_CHECK_EQ(frag->vallen, 587);	/* TPBL */
 	ATF_REQUIRE((k = signkey_from_payload(frag->val, frag->vallen)) != NULL);
@@ -75,6 +78,8 @@ ATF_TC_BODY(rfc5848_examples, tc)
 	ATF_CHECK(verify_line(k, 1, rfc_cb));
 	ATF_CHECK(verify_line(k, 1, rfc_sb));
 	ATF_CHECK(!verify_line(k, 2, rfc_sb));
+	n = sign_parse_block(rfc_sb, strlen(rfc_sb), &cert, p, SIGN_MAXPARAMS);
+	ATF_CHECK(n == 9 && !cert && sign_block_well_formed(p, n, cert));
 	memcpy(bad, rfc_sb, sizeof(bad));
 	bad[strlen(bad) - 150] ^= 1;		/* a hash changed */
 	ATF_CHECK(!verify_line(k, 1, bad));
@@ -280,6 +285,7 @@ ATF_TC_BODY(parse_block, tc)
 	ATF_REQUIRE_EQ(sign_parse_block(l, strlen(l), &cert, p,
 	    SIGN_MAXPARAMS), 3);
 	ATF_CHECK(!cert);
+	ATF_CHECK(!sign_block_well_formed(p, 3, cert));
 	ATF_CHECK_EQ(p[1].vallen, 3);
 	ATF_CHECK(sign_param(p, 3, "HB") == &p[1]);
 	ATF_CHECK(sign_param(p, 3, "H") == NULL);
