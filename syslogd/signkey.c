@@ -1,7 +1,7 @@
 /*
- * DSA keys and signatures in RFC 5848's OpenPGP form.  OpenSSL 3 builds
- * and reads keys through EVP_PKEY_fromdata; older OpenSSL and LibreSSL
- * through the DSA structure, which OpenSSL 3 deprecates.
+ * DSA keys and signatures in RFC 5848's OpenPGP form, built and read
+ * through EVP_PKEY_fromdata (OpenSSL 3, which the rest of syslogd needs
+ * too), not through the DSA structure OpenSSL 3 deprecates.
  */
 #include "signkey.h"
 
@@ -12,20 +12,14 @@
 #include <openssl/bn.h>
 #include <openssl/dsa.h>
 #include <openssl/x509.h>
-#if OPENSSL_VERSION_NUMBER >= 0x30000000L && !defined(LIBRESSL_VERSION_NUMBER)
-#define SIGNKEY_OSSL3 1
 #include <openssl/core_names.h>
 #include <openssl/param_build.h>
-#else
-#include <openssl/dh.h>
-#endif
 
 #include "signfmt.h"
 #include "tlsid.h"
 
 #define BLOB_MAX	4096	/* binary key blob: four 4096-bit MPIs at most */
 
-#ifdef SIGNKEY_OSSL3
 /* p, q, g of a named group, taken from OpenSSL's DH tables. */
 static EVP_PKEY *
 dsa_params(void)
@@ -122,74 +116,6 @@ key_from_numbers(BIGNUM *n[4])
 	OSSL_PARAM_BLD_free(bld);
 	return k;
 }
-#else
-EVP_PKEY *
-signkey_generate(void)
-{
-	DH *dh = DH_get_2048_256();
-	const BIGNUM *p, *q, *g;
-	BIGNUM *p2 = NULL, *q2 = NULL, *g2 = NULL;
-	DSA *dsa = NULL;
-	EVP_PKEY *k = NULL;
-
-	if (dh == NULL)
-		return NULL;
-	DH_get0_pqg(dh, &p, &q, &g);
-	if ((dsa = DSA_new()) == NULL || (p2 = BN_dup(p)) == NULL ||
-	    (q2 = BN_dup(q)) == NULL || (g2 = BN_dup(g)) == NULL ||
-	    !DSA_set0_pqg(dsa, p2, q2, g2))
-		goto fail;
-	p2 = q2 = g2 = NULL;
-	if (!DSA_generate_key(dsa) || (k = EVP_PKEY_new()) == NULL ||
-	    !EVP_PKEY_assign_DSA(k, dsa))
-		goto fail;
-	DH_free(dh);
-	return k;
-fail:
-	BN_free(p2);
-	BN_free(q2);
-	BN_free(g2);
-	DSA_free(dsa);
-	EVP_PKEY_free(k);
-	DH_free(dh);
-	return NULL;
-}
-
-static bool
-key_numbers(EVP_PKEY *k, BIGNUM *n[4])
-{
-	DSA *dsa = EVP_PKEY_get0_DSA(k);
-	const BIGNUM *p, *q, *g, *y;
-
-	if (dsa == NULL)
-		return false;
-	DSA_get0_pqg(dsa, &p, &q, &g);
-	DSA_get0_key(dsa, &y, NULL);
-	return (n[0] = BN_dup(p)) != NULL && (n[1] = BN_dup(q)) != NULL &&
-	    (n[2] = BN_dup(g)) != NULL && (n[3] = BN_dup(y)) != NULL;
-}
-
-static EVP_PKEY *
-key_from_numbers(BIGNUM *n[4])
-{
-	DSA *dsa = DSA_new();
-	EVP_PKEY *k = NULL;
-
-	if (dsa == NULL || !DSA_set0_pqg(dsa, n[0], n[1], n[2]))
-		goto fail;
-	n[0] = n[1] = n[2] = NULL;
-	if (!DSA_set0_key(dsa, n[3], NULL))
-		goto fail;
-	n[3] = NULL;
-	if ((k = EVP_PKEY_new()) == NULL || !EVP_PKEY_assign_DSA(k, dsa))
-		goto fail;
-	return k;
-fail:
-	DSA_free(dsa);
-	EVP_PKEY_free(k);
-	return NULL;
-}
-#endif
 
 /* Appends n as an MPI; returns the new length, or 0 when it does not fit. */
 static size_t
