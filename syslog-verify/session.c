@@ -84,11 +84,18 @@ fits(const struct cert_block *b, const char *payload,
 	return true;
 }
 
-static void
+/* Puts a fragment in; returns how many octets were not there before. */
+static size_t
 place(const struct cert_block *b, char *payload, unsigned char *have)
 {
+	size_t added = 0;
+
+	for (size_t i = 0; i < b->flen; i++) {
+		added += !have[b->index - 1 + i];
+		have[b->index - 1 + i] = 1;
+	}
 	memcpy(payload + b->index - 1, b->frag, b->flen);
-	memset(have + b->index - 1, 1, b->flen);
+	return added;
 }
 
 /*
@@ -96,25 +103,28 @@ place(const struct cert_block *b, char *payload, unsigned char *have)
  * in order, each where it agrees with what is there, until it is complete
  * or RUN_MAX blocks were looked at.  A sender writes the fragments of a
  * payload one after the other, so a look-alike that came before or after
- * them does not get in the way.  True when it is complete.
+ * them does not get in the way.  True when it is complete.  "have" is all
+ * zero before and after: only what was set is cleared, so that the work
+ * is that of the fragments, not of TPBL.
  */
 static bool
 assemble(const struct session *s, size_t first, char *payload,
     unsigned char *have)
 {
-	size_t tpbl = s->cbs[first].tpbl, end = first + RUN_MAX;
+	size_t tpbl = s->cbs[first].tpbl, end = first + RUN_MAX, placed = 0;
+	size_t used[RUN_MAX], nused = 0;
 
-	memset(have, 0, tpbl);
-	for (size_t i = first; i < s->ncbs && i < end; i++) {
+	for (size_t i = first; i < s->ncbs && i < end && placed < tpbl; i++) {
 		const struct cert_block *b = &s->cbs[i];
 
 		if (b->tpbl == tpbl && fits(b, payload, have)) {
-			place(b, payload, have);
-			if (memchr(have, 0, tpbl) == NULL)
-				return true;
+			placed += place(b, payload, have);
+			used[nused++] = i;
 		}
 	}
-	return false;
+	for (size_t k = 0; k < nused; k++)
+		memset(have + s->cbs[used[k]].index - 1, 0, s->cbs[used[k]].flen);
+	return placed == tpbl;
 }
 
 static bool
@@ -211,14 +221,15 @@ session_take_keys(struct session *s, const char *want_fp, session_say *say,
     void *ctx)
 {
 	char *payload = malloc(PAYLOAD_MAX);
-	unsigned char *have = malloc(PAYLOAD_MAX);
+	unsigned char *have = calloc(1, PAYLOAD_MAX);
+	unsigned char *covered = malloc(PAYLOAD_MAX);
 	bool *signed_by = calloc(s->ncbs + 1, sizeof(*signed_by));
 	unsigned char (*seen)[32] = malloc(TRIED_MAX * sizeof(*seen));
 	size_t nseen = 0, nfp = 0;
 	char fp[SIGNKEY_FP_MAX + 1], text[SIGNKEY_FP_MAX + 64];
 
-	if (payload == NULL || have == NULL || signed_by == NULL ||
-	    seen == NULL) {
+	if (payload == NULL || have == NULL || covered == NULL ||
+	    signed_by == NULL || seen == NULL) {
 		say(ctx, s, "out of memory");
 		goto out;
 	}
@@ -239,8 +250,7 @@ session_take_keys(struct session *s, const char *want_fp, session_say *say,
 			continue;
 		if (!signkey_fingerprint(k, fp, sizeof(fp)))
 			snprintf(fp, sizeof(fp), "(no fingerprint)");
-		/* "have" is done with: it becomes what the key covers */
-		if (!self_signed(s, k, payload, tpbl, signed_by, have))
+		if (!self_signed(s, k, payload, tpbl, signed_by, covered))
 			EVP_PKEY_free(k);
 		else if (want_fp != NULL && strcasecmp(fp, want_fp) != 0) {
 			snprintf(text, sizeof(text), "key %s is not the "
@@ -270,6 +280,7 @@ out:
 	free(seen);
 	free(payload);
 	free(have);
+	free(covered);
 	free(signed_by);
 }
 
