@@ -170,27 +170,33 @@ self_signed(const struct session *s, EVP_PKEY *k, const char *payload,
 	return memchr(covered, 0, tpbl) == NULL;
 }
 
-/* Keeps a verified key; false when out of memory. */
+/*
+ * Keeps a verified key, once per fingerprint (a key may come in more than
+ * one payload), and marks the blocks it signed.  k is the session's, or
+ * freed; false when out of memory.
+ */
 static bool
 keep_key(struct session *s, EVP_PKEY *k, const char *fp,
-    const char *payload, size_t tpbl, const bool *signed_by)
+    const bool *signed_by)
 {
-	struct session_key *nk = realloc(s->keys, (s->nkeys + 1) *
-	    sizeof(*nk));
-	char *copy = malloc(tpbl);
+	struct session_key *nk;
+	size_t i = 0;
 
-	if (nk == NULL || copy == NULL) {
-		free(copy);
-		if (nk != NULL)
-			s->keys = nk;
+	while (i < s->nkeys && strcmp(s->keys[i].fp, fp) != 0)
+		i++;
+	if (i < s->nkeys)
+		EVP_PKEY_free(k);
+	else if ((nk = realloc(s->keys, (s->nkeys + 1) * sizeof(*nk))) ==
+	    NULL) {
+		EVP_PKEY_free(k);
 		return false;
+	} else {
+		s->keys = nk;
+		nk = &s->keys[s->nkeys++];
+		nk->pkey = k;
+		snprintf(nk->fp, sizeof(nk->fp), "%s", fp);
 	}
-	s->keys = nk;
-	memcpy(copy, payload, tpbl);
-	nk = &s->keys[s->nkeys++];
-	*nk = (struct session_key){ .pkey = k, .payload = copy, .tpbl = tpbl };
-	snprintf(nk->fp, sizeof(nk->fp), "%s", fp);
-	for (size_t i = 0; i < s->ncbs; i++)
+	for (i = 0; i < s->ncbs; i++)
 		s->cbs[i].ok |= signed_by[i];
 	return true;
 }
@@ -225,7 +231,7 @@ session_take_keys(struct session *s, const char *want_fp, session_say *say,
 	unsigned char *covered = malloc(PAYLOAD_MAX);
 	bool *signed_by = calloc(s->ncbs + 1, sizeof(*signed_by));
 	unsigned char (*seen)[32] = malloc(TRIED_MAX * sizeof(*seen));
-	size_t nseen = 0, nfp = 0;
+	size_t nseen = 0;
 	char fp[SIGNKEY_FP_MAX + 1], text[SIGNKEY_FP_MAX + 64];
 
 	if (payload == NULL || have == NULL || covered == NULL ||
@@ -248,32 +254,26 @@ session_take_keys(struct session *s, const char *want_fp, session_say *say,
 		}
 		if ((k = signkey_from_payload(payload, tpbl)) == NULL)
 			continue;
+		if (!self_signed(s, k, payload, tpbl, signed_by, covered)) {
+			EVP_PKEY_free(k);
+			continue;
+		}
 		if (!signkey_fingerprint(k, fp, sizeof(fp)))
 			snprintf(fp, sizeof(fp), "(no fingerprint)");
-		if (!self_signed(s, k, payload, tpbl, signed_by, covered))
-			EVP_PKEY_free(k);
-		else if (want_fp != NULL && strcasecmp(fp, want_fp) != 0) {
+		if (want_fp != NULL && strcasecmp(fp, want_fp) != 0) {
 			snprintf(text, sizeof(text), "key %s is not the "
 			    "expected one", fp);
 			say(ctx, s, text);
 			EVP_PKEY_free(k);
-		} else if (!keep_key(s, k, fp, payload, tpbl, signed_by)) {
-			EVP_PKEY_free(k);
+		} else if (!keep_key(s, k, fp, signed_by)) {
 			say(ctx, s, "out of memory");
 			break;
 		}
 	}
 	/* One sender signs a session with one key: another was put there. */
-	for (size_t i = 0; i < s->nkeys; i++) {
-		size_t j = 0;
-
-		while (j < i && strcmp(s->keys[j].fp, s->keys[i].fp) != 0)
-			j++;
-		nfp += j == i;
-	}
-	if (nfp > 1) {
+	if (s->nkeys > 1) {
 		snprintf(text, sizeof(text), "certificate blocks of %zu "
-		    "different keys", nfp);
+		    "different keys", s->nkeys);
 		say(ctx, s, text);
 	}
 out:
@@ -301,7 +301,6 @@ sessions_free(struct sessions *ss)
 	for (size_t i = 0; i < ss->n; i++) {
 		for (size_t k = 0; k < ss->s[i].nkeys; k++) {
 			EVP_PKEY_free(ss->s[i].keys[k].pkey);
-			free(ss->s[i].keys[k].payload);
 		}
 		free(ss->s[i].keys);
 		free(ss->s[i].cbs);

@@ -31,10 +31,9 @@ struct cert_block {
 	bool		 ok;		/* signed by a key that holds frag */
 };
 
+/* A key whose certificate blocks verified, one per fingerprint. */
 struct session_key {
 	EVP_PKEY	*pkey;
-	char		*payload;
-	size_t		 tpbl;
 	char		 fp[SIGNKEY_FP_MAX + 1];
 };
 

@@ -414,6 +414,7 @@ run_load_real() {
 	s1=$(kv "$w/watch.out" sys_end)
 	sr=$(kv "$w/watch.out" sys_ready)
 	case $sr in -*) sr= ;; esac
+	case $s1 in -*) s1= ;; esac
 	rss=$(status_kb "$DPID" VmRSS)
 	hwm=$(status_kb "$DPID" VmHWM)
 	stop_pid "$LPID"
@@ -444,7 +445,7 @@ run_load_real() {
 		printf "%s\t%s\tloss\t%d\n", cs, n, lost
 		printf "%s\t%s\tlosspct\t%.3f\n", cs, n, 100 * lost / total
 		printf "%s\t%s\tcpu\t%.3f\n", cs, n, (d > 0 ? cpu * 1e6 / d : 0)
-		if (sr != "" && s1 != "" && s1 >= 0)
+		if (sr != "" && s1 != "")
 			printf "%s\t%s\tcpu_sys\t%.3f\n", cs, n, (d > 0 ? (s1 - sr) / tck * 1e6 / d : 0)
 		printf "%s\t%s\thwm\t%d\n", cs, n, hwm
 		if (cs ~ /^[345]$|^3[ab]$/) printf "%s\t%s\tsetup\t%.3f\n", cs, n, setup
